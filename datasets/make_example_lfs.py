@@ -1,0 +1,204 @@
+"""Generate the synthetic example labour-force survey shipped with mhr_indicators.
+
+SYNTHETIC DATA: every person in it is invented by this script with a fixed seed. It imitates the
+shape of a national labour-force survey with a migrant population (a stratified two-stage sample
+with successive-difference replicate weights) so that the API, the docs and the tests have
+something realistic to run on. It describes no real country.
+
+Run from the repository root (takes a second, overwrites the files beside this script):
+
+    python datasets/make_example_lfs.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SEED = 20241115
+REF_AREA = "XSY"  # ISO 3166-1 alpha-3 user-assigned range (XAA-XZZ): a fictional country
+N_REPLICATES = 80
+OUT = Path(__file__).resolve().parent
+
+REGIONS = ["north", "south", "east", "west", "centre", "capital"]
+ORIGINS = ["IND", "PHL", "MEX", "SYR", "UKR", "NGA", "ROU", "COL"]
+ORIGIN_P = [0.18, 0.14, 0.13, 0.12, 0.13, 0.08, 0.12, 0.10]
+SECTORS = list("ABCDEFGHIJKLMNOPQRSTU")
+# employment shares by ISIC Rev.4 section: natives, then foreign-born (heavier in A, C, F, I, N, Q, T)
+NATIVE_SECTOR_P = np.array([3, 0.3, 11, 0.7, 0.7, 6, 13, 5, 4, 4, 3, 1, 5, 4, 7, 8, 12, 2, 3, 0.3, 0.1])
+MIGRANT_SECTOR_P = np.array([8, 0.2, 13, 0.3, 0.5, 13, 11, 6, 12, 2, 1, 0.5, 3, 8, 2, 4, 10, 1, 2,
+                             3.4, 0.1])
+SECTOR_PAY = dict(zip(SECTORS, [0.75, 1.4, 1.0, 1.3, 1.1, 0.95, 0.9, 1.0, 0.8, 1.45, 1.5, 1.2, 1.3,
+                                0.9, 1.15, 1.05, 1.05, 0.9, 0.9, 0.7, 1.2]))
+
+
+def paley_hadamard(q: int = 79) -> np.ndarray:
+    """Hadamard matrix of order q + 1 by Paley's first construction (q prime, q % 4 == 3)."""
+    residues = {(i * i) % q for i in range(1, q)}
+    chi = np.array([0] + [1 if k in residues else -1 for k in range(1, q)])
+    jac = np.array([[chi[(j - i) % q] for j in range(q)] for i in range(q)])
+    s = np.zeros((q + 1, q + 1), dtype=int)
+    s[0, 1:] = 1
+    s[1:, 0] = -1
+    s[1:, 1:] = jac
+    h = np.eye(q + 1, dtype=int) + s
+    assert (h @ h.T == (q + 1) * np.eye(q + 1)).all()
+    return h
+
+
+def sdr_factors(n_psu: int) -> np.ndarray:
+    """Successive-difference replicate factors (Fay and Train 1995, as the ACS) per PSU.
+
+    PSUs, in sampling order, take Hadamard rows a and a + 1 cyclically over rows 1..79; factor
+    f = 1 + 2^(-3/2) (h[a, r] - h[a+1, r]), in {0.29, 1, 1.71}.
+    """
+    h = paley_hadamard()
+    k = np.arange(n_psu)
+    a1 = k % (N_REPLICATES - 1) + 1
+    a2 = (k + 1) % (N_REPLICATES - 1) + 1
+    return 1 + 2 ** -1.5 * (h[a1] - h[a2])
+
+
+def make(seed: int = SEED) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    people = []
+    psu_rows = []
+    psu_counter = 0
+    for r_i, region in enumerate(REGIONS):
+        for urban in (1, 0):
+            stratum = f"{region}-{'urban' if urban else 'rural'}"
+            pop_psus = int(rng.integers(120, 400))
+            n_psu = int(rng.integers(9, 14))
+            migrant_level = (0.30 if region == "capital" else 0.12 + 0.03 * r_i) * (1.0 if urban else 0.5)
+            for _ in range(n_psu):
+                psu_counter += 1
+                psu = f"P{psu_counter:04d}"
+                psu_share = np.clip(rng.beta(2, 2 / migrant_level - 2), 0.0, 0.9)
+                households = int(rng.integers(160, 260))
+                m = 10
+                base_w = (pop_psus / n_psu) * (households / m)
+                psu_rows.append(psu)
+                for h_i in range(m):
+                    hh = f"{psu}-H{h_i:02d}"
+                    migrant_hh = rng.random() < psu_share
+                    size = int(rng.choice([1, 2, 3, 4, 5, 6], p=[0.2, 0.3, 0.2, 0.17, 0.09, 0.04]))
+                    nonresp = rng.uniform(0.85, 1.3)
+                    origin = rng.choice(ORIGINS, p=ORIGIN_P) if migrant_hh else REF_AREA
+                    years = rng.gamma(2.0, 6.0) if migrant_hh else np.nan
+                    for p_i in range(size):
+                        adult = p_i < 2 or rng.random() < 0.15
+                        age = int(rng.integers(18, 80)) if adult else int(rng.integers(0, 18))
+                        born_abroad = migrant_hh and (adult or rng.random() < 0.4)
+                        people.append(dict(stratum=stratum, psu=psu, fpc=pop_psus,
+                                           household_id=hh, weight=base_w * nonresp,
+                                           region=region, urban=urban, age=age,
+                                           sex="F" if rng.random() < 0.505 else "M",
+                                           born_abroad=int(born_abroad),
+                                           origin=origin if born_abroad else REF_AREA,
+                                           years_in_country=min(years, age) if born_abroad else np.nan))
+    df = pd.DataFrame(people)
+    n = len(df)
+    u = rng.random
+    mig = df["born_abroad"].to_numpy() == 1
+    age = df["age"].to_numpy()
+    female = df["sex"].to_numpy() == "F"
+
+    # citizenship and legal status (naturalisation more likely the longer the stay)
+    naturalised = mig & (u(n) < np.clip(np.nan_to_num(df["years_in_country"].to_numpy()) / 25, 0, 0.7))
+    status_p = {"permanent_resident": 0.34, "temporary_resident": 0.26, "refugee": 0.13,
+                "asylum_seeker": 0.08, "irregular": 0.11, "not_stated": 0.08}
+    foreign_status = rng.choice(list(status_p), size=n, p=list(status_p.values()))
+    legal = np.where(~mig | naturalised, "citizen", foreign_status)
+    # children born in the country to foreign parents: citizens by birth in this fictional law
+    df["citizenship"] = np.where(mig & ~naturalised, df["origin"], REF_AREA)
+    df["legal_status"] = legal
+    df["foreign_citizen"] = (df["citizenship"] != REF_AREA).astype(int)
+    df["country_of_birth"] = df["origin"]
+    # education: ISCED 2011 level (0-8) for adults; migrants more polarised
+    ed_native = rng.choice(np.arange(9), size=n, p=[.02, .06, .14, .38, .07, .08, .15, .08, .02])
+    ed_migrant = rng.choice(np.arange(9), size=n, p=[.07, .13, .15, .27, .05, .06, .14, .10, .03])
+    edu = np.where(mig, ed_migrant, ed_native)
+    edu = np.where(age < 6, 0, np.where(age < 12, np.minimum(edu, 1),
+                                        np.where(age < 18, np.minimum(edu, 2), edu)))
+    df["education"] = edu
+    # school / education attendance
+    p_school = np.select([age < 5, age <= 15, age <= 18, age <= 24], [0.3, 0.985, 0.85, 0.38], 0.02)
+    p_school = np.where(mig, p_school * np.where(age <= 15, 0.95, 0.8), p_school)
+    p_school = np.where(np.isin(legal, ["irregular", "asylum_seeker"]), p_school * 0.85, p_school)
+    df["in_education"] = (u(n) < p_school).astype(int)
+
+    # labour status for ages 15+
+    wa = age >= 15
+    p_lf = np.select([age < 20, age < 25, age < 55, age < 65], [0.3, 0.7, 0.9, 0.7], 0.1)
+    p_lf = p_lf * np.where(female, 0.86, 1.0) * np.where(mig & female, 0.85, 1.0)
+    p_lf = np.where(df["in_education"].to_numpy() == 1, p_lf * 0.35, p_lf)
+    p_lf = np.where(legal == "asylum_seeker", p_lf * 0.5, p_lf)
+    in_lf = wa & (u(n) < p_lf)
+    p_unemp = np.where(mig, 0.11, 0.055) * np.where(age < 25, 2.0, 1.0)
+    p_unemp = np.where(np.isin(legal, ["refugee", "asylum_seeker"]), p_unemp * 1.6, p_unemp)
+    unemployed = in_lf & (u(n) < p_unemp)
+    employed = in_lf & ~unemployed
+    df["labour_status"] = np.where(~wa, None, np.where(employed, "employed", np.where(
+        unemployed, "unemployed", "outside_labour_force")))
+    df["employed"] = np.where(wa, employed.astype(float), np.nan)
+    df["unemployed"] = np.where(wa, unemployed.astype(float), np.nan)
+    df["in_labour_force"] = np.where(wa, in_lf.astype(float), np.nan)
+
+    sector = np.where(mig, rng.choice(SECTORS, size=n, p=MIGRANT_SECTOR_P / MIGRANT_SECTOR_P.sum()),
+                      rng.choice(SECTORS, size=n, p=NATIVE_SECTOR_P / NATIVE_SECTOR_P.sum()))
+    df["sector"] = np.where(employed, sector, None)
+    hours = np.clip(rng.normal(np.where(female, 35, 41), 9), 4, 80).round()
+    df["hours"] = np.where(employed, hours, np.nan)
+    p_inf = np.where(mig, 0.33, 0.14) * np.where(legal == "irregular", 2.0, 1.0)
+    p_inf = np.where(np.isin(sector, ["A", "F", "T"]), p_inf * 1.6, p_inf)
+    df["informal"] = np.where(employed, (u(n) < np.clip(p_inf, 0, 0.95)).astype(float), np.nan)
+    # monthly earnings (local currency units): lognormal, lower for migrants, women, informal jobs
+    pay = np.array([SECTOR_PAY[s] for s in sector])
+    log_mu = (np.log(2400) + np.log(pay) + 0.07 * (edu - 3) + np.where(female, -0.13, 0.0)
+              + np.where(mig, -0.16, 0.0) + np.where(df["informal"].to_numpy() == 1, -0.3, 0.0)
+              + 0.004 * np.clip(age - 25, 0, 30) + np.log(hours / 40) * 0.8)
+    earnings = np.exp(rng.normal(log_mu, 0.45)).round(-1)
+    item_nr = u(n) < 0.06
+    df["earnings"] = np.where(employed & ~item_nr, earnings, np.nan)
+    # health cover
+    p_cov = np.where(mig, 0.82, 0.93)
+    p_cov = np.where(legal == "irregular", 0.35, np.where(legal == "asylum_seeker", 0.6, p_cov))
+    df["health_insurance"] = (u(n) < p_cov).astype(int)
+
+    # not-stated birthplace (1%): kept apart, never folded into natives
+    ns = u(n) < 0.01
+    df.loc[ns, ["born_abroad", "country_of_birth"]] = np.nan
+    df["born_abroad"] = df["born_abroad"].astype(float)
+    df.loc[ns, "legal_status"] = "not_stated"
+
+    bands = [0, 15, 25, 35, 45, 55, 65, 200]
+    labels = ["Y0T14", "Y15T24", "Y25T34", "Y35T44", "Y45T54", "Y55T64", "Y_GE65"]
+    df["age_group"] = pd.cut(df["age"], bins=bands, right=False, labels=labels).astype(str)
+
+    # successive-difference replicate weights at PSU level, PSUs in sampling order
+    psu_codes, _ = pd.factorize(df["psu"])
+    factors = sdr_factors(psu_codes.max() + 1)[psu_codes]
+    df["weight"] = df["weight"].round(2)
+    # replicate weight = weight x exact factor (no rounding: rounding noise would blur the rank of
+    # the replicate weights, which sets the design degrees of freedom)
+    reps = pd.DataFrame(df["weight"].to_numpy()[:, None] * factors,
+                        columns=[f"rw{r}" for r in range(1, N_REPLICATES + 1)])
+    df.insert(0, "person_id", np.arange(1, n + 1))
+    df.insert(1, "ref_area", REF_AREA)
+    df.insert(2, "time_period", 2024)
+    df = df.drop(columns=["origin", "years_in_country"])
+    return pd.concat([df, reps], axis=1)
+
+
+def main() -> None:
+    df = make()
+    df.to_parquet(OUT / "example_lfs.parquet", index=False)
+    df.to_csv(OUT / "example_lfs.csv", index=False, float_format="%.12g")
+    print(f"wrote {len(df)} persons, {df['psu'].nunique()} PSUs in {df['stratum'].nunique()} strata"
+          f" to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

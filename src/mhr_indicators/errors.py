@@ -1,0 +1,119 @@
+"""Exception types of the library.
+
+Every error the library raises on bad input is one of these types. Each carries structured fields
+(the column, the offending row labels and values) as attributes, so that a batch job can log them,
+and a message a statistician can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+_MAX_SHOWN = 5
+
+
+def describe_rows(rows: Sequence[Any], values: Sequence[Any] | None = None) -> str:
+    """Render the first offending row labels (and their values) for an error message."""
+    rows = list(rows)
+    shown = ", ".join(str(r) for r in rows[:_MAX_SHOWN])
+    more = f" (and {len(rows) - _MAX_SHOWN} more)" if len(rows) > _MAX_SHOWN else ""
+    text = f"rows {shown}{more}"
+    if values is not None:
+        vals = ", ".join(repr(v) for v in list(values)[:_MAX_SHOWN])
+        text += f"; values {vals}"
+    return text
+
+
+class MhrError(Exception):
+    """Base class of every error raised by ``mhr_indicators``."""
+
+
+class ColumnNotFoundError(MhrError, KeyError):
+    """A column named in a design, an estimator call or a filter is not in the data."""
+
+    def __init__(self, column: str, role: str, available: Sequence[str]):
+        self.column = column
+        self.role = role
+        self.available = list(available)
+        close = [c for c in self.available if c.lower() == column.lower() or column.lower() in c.lower()]
+        hint = f" Did you mean {', '.join(map(repr, close[:3]))}?" if close else ""
+        super().__init__(f"column {column!r} ({role}) is not in the data.{hint}")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class DesignError(MhrError, ValueError):
+    """The sampling design is not valid: bad weights, strata, PSUs, fpc or replicate settings.
+
+    Attributes
+    ----------
+    column : str or None
+        The column at fault, when there is one.
+    rows : list
+        Labels (index values) of the first offending rows.
+    values : list
+        The offending values at those rows.
+    """
+
+    def __init__(self, message: str, *, column: str | None = None,
+                 rows: Sequence[Any] = (), values: Sequence[Any] = ()):
+        self.column = column
+        self.rows = list(rows)
+        self.values = list(values)
+        super().__init__(message)
+
+
+class LonelyPSUError(DesignError):
+    """A stratum has a single PSU and the lonely-PSU policy is ``"fail"``."""
+
+    def __init__(self, strata: Sequence[Any], column: str | None):
+        self.strata = list(strata)
+        shown = ", ".join(repr(s) for s in self.strata[:_MAX_SHOWN])
+        more = f" (and {len(self.strata) - _MAX_SHOWN} more)" if len(self.strata) > _MAX_SHOWN else ""
+        super().__init__(
+            f"stratum {shown}{more} of column {column!r} has only one PSU, so its variance cannot be "
+            "estimated. Collapse it with a neighbouring stratum, or choose lonely_psu='adjust', "
+            "'average', 'remove' or 'certainty' (see the user guide, 'Lonely PSUs').",
+            column=column,
+        )
+
+
+class EstimationInputError(MhrError, ValueError):
+    """An estimator was called with an unusable variable, domain or option.
+
+    Attributes
+    ----------
+    column : str or None
+        The analysis column at fault, when there is one.
+    rows, values : list
+        The first offending row labels and values.
+    """
+
+    def __init__(self, message: str, *, column: str | None = None,
+                 rows: Sequence[Any] = (), values: Sequence[Any] = ()):
+        self.column = column
+        self.rows = list(rows)
+        self.values = list(values)
+        super().__init__(message)
+
+
+class FilterError(MhrError, ValueError):
+    """A filter expression (``where=`` or a spec's ``population``) cannot be parsed or evaluated.
+
+    Attributes
+    ----------
+    expression : str
+        The filter text.
+    position : int or None
+        Character offset of the problem in ``expression``, when known.
+    """
+
+    def __init__(self, message: str, expression: str, position: int | None = None):
+        self.expression = expression
+        self.position = position
+        pointer = ""
+        if position is not None:
+            pointer = f"\n  {expression}\n  {' ' * position}^"
+        super().__init__(f"{message}{pointer}")

@@ -1,0 +1,6 @@
+"""Design-based estimation for complex survey samples (R ``survey`` conventions)."""
+
+from .design import SurveyDesign
+from .estimate import RESULT_COLUMNS, CellEstimate
+
+__all__ = ["SurveyDesign", "CellEstimate", "RESULT_COLUMNS"]

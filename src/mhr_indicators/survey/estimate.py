@@ -1,0 +1,71 @@
+"""One uniform result for every estimator: values, variances and what contrasts need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy import special
+
+from .intervals import confidence_interval, proportion_effective_n
+from .replicate import ReplicateStructure
+
+RESULT_COLUMNS = ("value", "se", "ci_lower", "ci_upper", "cv", "n_unweighted", "n_weighted",
+                  "df", "n_eff")
+
+
+@dataclass(frozen=True, eq=False)
+class CellEstimate:
+    """Estimates for the cells of a breakdown, with the material for their sampling error.
+
+    Attributes
+    ----------
+    labels : pandas.DataFrame
+        The ``by`` values of each cell.
+    value, variance, df, n_unweighted, n_weighted : numpy.ndarray
+        One entry per cell.
+    scores : scipy.sparse.csr_matrix or None
+        Linearised score totals (cells by PSUs), for linearisation designs.
+    replicates : numpy.ndarray or None
+        Replicate estimates (cells by replicates), for replicate designs.
+    replicate_design : ReplicateStructure or None
+        The replicate constants, to take variances of transformed estimates.
+    """
+
+    labels: pd.DataFrame
+    value: np.ndarray
+    variance: np.ndarray
+    df: np.ndarray
+    n_unweighted: np.ndarray
+    n_weighted: np.ndarray
+    scores: sp.csr_matrix | None = None
+    replicates: np.ndarray | None = None
+    replicate_design: ReplicateStructure | None = None
+
+    @property
+    def se(self) -> np.ndarray:
+        return np.sqrt(self.variance)
+
+    def to_frame(self, ci: str, level: float, proportion: bool = False) -> pd.DataFrame:
+        """The public result: ``by`` columns, then :data:`RESULT_COLUMNS`."""
+        se = self.se
+        logit_se = None
+        if ci == "logit" and self.replicates is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                logit_se = np.sqrt(self.replicate_design.variance(
+                    special.logit(self.replicates), special.logit(self.value)))
+        lo, hi = confidence_interval(ci, self.value, se, self.df, self.n_unweighted, level,
+                                     logit_se=logit_se)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cv = se / np.abs(self.value)
+        n_eff = (proportion_effective_n(self.value, se, self.n_unweighted) if proportion
+                 else np.full(len(self.value), np.nan))
+        out = self.labels.copy()
+        columns = {"value": self.value, "se": se, "ci_lower": lo, "ci_upper": hi, "cv": cv,
+                   "n_unweighted": self.n_unweighted.astype(np.int64),
+                   "n_weighted": self.n_weighted, "df": self.df, "n_eff": n_eff}
+        for name in RESULT_COLUMNS:
+            out[name] = columns[name]
+        return out

@@ -1,0 +1,132 @@
+"""Replicate-weight variance (BRR, Fay, JK1, JKn, bootstrap, successive difference).
+
+The variance of an estimate is ``scale * sum_r rscale_r * (theta_r - centre)^2`` where ``theta_r``
+is the estimate recomputed with replicate weight column r and ``centre`` is the full-sample estimate
+(``mse=True``, the default here) or the mean of the replicates (``mse=False``, R's default).
+Conventions follow R ``survey``'s ``svrepdesign`` (see ``REFERENCE.md`` section 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..errors import DesignError
+
+REPLICATE_METHODS = ("SDR", "JK1", "JKn", "BRR", "Fay", "bootstrap")
+_ALIASES = {"successive-difference": "SDR", "acs": "SDR", "sdr": "SDR", "jk1": "JK1", "jkn": "JKn",
+            "brr": "BRR", "fay": "Fay", "bootstrap": "bootstrap"}
+
+
+def canonical_method(method: str | None) -> str:
+    """Return the canonical spelling of a replicate method, or raise :class:`DesignError`."""
+    if method is None:
+        raise DesignError("replicate_weights need a method: one of " + ", ".join(REPLICATE_METHODS))
+    name = method if method in REPLICATE_METHODS else _ALIASES.get(str(method).lower())
+    if name is None:
+        raise DesignError(f"unknown replicate method {method!r}; expected one of "
+                          + ", ".join(REPLICATE_METHODS))
+    return name
+
+
+def default_scales(method: str, n_replicates: int, rho: float | None,
+                   scale: float | None, rscales) -> tuple[float, np.ndarray]:
+    """Return ``(scale, rscales)`` for a method, applying user overrides where given."""
+    r = n_replicates
+    if method == "Fay":
+        if rho is None or not 0 <= rho < 1:
+            raise DesignError("method='Fay' needs rho, the Fay coefficient, with 0 <= rho < 1 "
+                              f"(got {rho!r})")
+    elif rho is not None:
+        raise DesignError(f"rho is only used with method='Fay', not {method!r}")
+    defaults = {"SDR": 4.0 / r, "JK1": (r - 1.0) / r, "JKn": 1.0, "BRR": 1.0 / r,
+                "Fay": 1.0 / (r * (1.0 - (rho or 0.0)) ** 2),
+                "bootstrap": 1.0 / (r - 1.0) if r > 1 else np.nan}
+    out_scale = float(scale) if scale is not None else defaults[method]
+    if rscales is None:
+        if method == "JKn":
+            raise DesignError("method='JKn' needs rscales: one multiplier per replicate, "
+                              "(n_h - 1)/n_h for the stratum the replicate deletes from")
+        out_rscales = np.ones(r)
+    else:
+        out_rscales = np.asarray(rscales, dtype=float).ravel()
+        if out_rscales.size == 1:
+            out_rscales = np.repeat(out_rscales, r)
+        if out_rscales.size != r or not np.isfinite(out_rscales).all():
+            raise DesignError(f"rscales must hold {r} finite numbers, one per replicate "
+                              f"(got {out_rscales.size})")
+    if not np.isfinite(out_scale) or out_scale <= 0:
+        raise DesignError(f"the replicate scale must be a positive number (got {out_scale!r})")
+    out_rscales.flags.writeable = False
+    return out_scale, out_rscales
+
+
+@dataclass(frozen=True, eq=False)
+class ReplicateStructure:
+    """Replicate weights and their variance constants, built once per design."""
+
+    weights: np.ndarray      # n x R, C order
+    full_weight: np.ndarray  # n
+    method: str
+    scale: float
+    rscales: np.ndarray
+    mse: bool
+
+    @property
+    def n_replicates(self) -> int:
+        return self.weights.shape[1]
+
+    def cell_sums(self, cell: np.ndarray, values: np.ndarray, n_cells: int) -> np.ndarray:
+        """Replicate-weighted sums of ``values`` per cell: a cells-by-replicates matrix."""
+        keep = np.flatnonzero(cell >= 0)
+        m = sp.csr_matrix((values[keep], (cell[keep], keep)), shape=(n_cells, len(cell)))
+        return np.asarray(m @ self.weights)
+
+    def variance(self, replicates: np.ndarray, estimate: np.ndarray) -> np.ndarray:
+        """Variance of each row of a cells-by-replicates matrix of estimates."""
+        if self.mse:
+            centre = estimate[:, None]
+        else:
+            centre = replicates[:, self.rscales > 0].mean(axis=1, keepdims=True)
+        dev = replicates - centre
+        return self.scale * (dev * dev) @ self.rscales
+
+    @cached_property
+    def _patterns(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct rows of the replicate *factor* matrix (replicate / full weight) and each
+        row's pattern number. Rescaling a row does not change the rank, and most designs have one
+        factor pattern per PSU, so ranks are computed on a small matrix."""
+        w = self.full_weight
+        safe = np.where(w > 0, w, 1.0)
+        factors = self.weights / safe[:, None]
+        rounded = pd.DataFrame(np.round(factors, 10))
+        key = pd.util.hash_pandas_object(rounded, index=False).to_numpy()
+        ids, first = pd.factorize(key)
+        # representative row of each pattern
+        rep_rows = np.zeros(len(first), dtype=np.int64)
+        rep_rows[ids[::-1]] = np.arange(len(ids))[::-1]
+        return ids, factors[rep_rows]
+
+    def degrees_of_freedom(self, cell: np.ndarray, n_cells: int) -> np.ndarray:
+        """Rank of the replicate weights of each cell's rows, minus one (R's ``degf``)."""
+        ids, patterns = self._patterns
+        keep = cell >= 0
+        presence = sp.csr_matrix((np.ones(keep.sum()), (cell[keep], ids[keep])),
+                                 shape=(n_cells, len(patterns)))
+        presence.sum_duplicates()
+        presence.data[:] = 1.0
+        r = self.n_replicates
+        grams = np.zeros((n_cells, r * r))
+        chunk = max(1, int(2**23 // (r * r)))
+        for start in range(0, len(patterns), chunk):  # bounded memory, not a loop over cells
+            u = patterns[start:start + chunk]
+            outer = (u[:, :, None] * u[:, None, :]).reshape(len(u), r * r)
+            grams += presence[:, start:start + chunk] @ outer
+        eig = np.linalg.eigvalsh(grams.reshape(n_cells, r, r))
+        top = eig.max(axis=1, keepdims=True)
+        rank = (eig > np.maximum(top, 0) * 1e-10).sum(axis=1)
+        return np.where(np.asarray(presence.sum(axis=1)).ravel() > 0, rank - 1.0, np.nan)

@@ -1,0 +1,144 @@
+"""Taylor-linearisation (ultimate-cluster) variance, as R ``survey``'s ``svyrecvar``.
+
+An estimate's influence is summarised by its score totals per PSU, held as a sparse matrix with
+one row per cell and one column per PSU. The variance of a row is
+
+    sum over strata h of  c_h * [ sum_j Z_hj^2 - (sum_j Z_hj)^2 / n_h ]
+
+with c_h = (1 - f_h) n_h / (n_h - 1), f_h the first-stage sampling fraction and n_h the number of
+PSUs the *design* has in stratum h (PSUs of the stratum with no member in the domain count, with a
+zero score: R's ``subset()`` semantics). Strata with a single PSU follow the lonely-PSU policy.
+Because the score matrix is linear, contrasts (gaps between cells) are variances of differences of
+score rows, which carries their covariance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+LONELY_PSU_POLICIES = ("fail", "remove", "adjust", "average", "certainty")
+
+
+@dataclass(frozen=True)
+class TaylorStructure:
+    """Design-level arrays for linearisation, built once per design.
+
+    Attributes
+    ----------
+    psu : numpy.ndarray
+        Global PSU number of each row (PSUs are nested in strata).
+    stratum : numpy.ndarray
+        Stratum number of each row.
+    psu_stratum : numpy.ndarray
+        Stratum number of each PSU.
+    n_psu : numpy.ndarray
+        Number of sampled PSUs per stratum.
+    coef : numpy.ndarray
+        Variance multiplier per stratum (see module docstring); for lonely strata the policy's
+        multiplier (``adjust``: 1 - f_h on the uncentred PSU total; ``remove``/``certainty``: 0;
+        ``average``: NaN, replaced by the average of the other strata).
+    lonely : numpy.ndarray of bool
+        Strata with a single PSU.
+    lonely_psu : str
+        The policy.
+    """
+
+    psu: np.ndarray
+    stratum: np.ndarray
+    psu_stratum: np.ndarray
+    n_psu: np.ndarray
+    coef: np.ndarray
+    lonely: np.ndarray
+    lonely_psu: str
+
+    @property
+    def n_psus(self) -> int:
+        return len(self.psu_stratum)
+
+    @property
+    def n_strata(self) -> int:
+        return len(self.n_psu)
+
+    @classmethod
+    def build(cls, stratum: np.ndarray, psu: np.ndarray, fraction: np.ndarray,
+              lonely_psu: str) -> TaylorStructure:
+        """Build from row-level stratum and (global) PSU codes and per-stratum sampling fractions."""
+        n_strata = int(stratum.max()) + 1 if len(stratum) else 0
+        n_psus = int(psu.max()) + 1 if len(psu) else 0
+        psu_stratum = np.zeros(n_psus, dtype=np.int64)
+        psu_stratum[psu] = stratum
+        n_psu = np.bincount(psu_stratum, minlength=n_strata)
+        lonely = n_psu == 1
+        f = 1.0 - fraction  # R's f: the finite-population correction factor
+        with np.errstate(divide="ignore", invalid="ignore"):
+            coef = np.where(lonely, f, f * n_psu / (n_psu - 1.0))
+        coef = np.where(f < 1e-7, 0.0, coef)  # a stratum taken whole contributes no variance
+        if lonely_psu in ("remove", "certainty"):
+            coef = np.where(lonely, 0.0, coef)
+        elif lonely_psu == "average":
+            coef = np.where(lonely, np.nan, coef)
+        for arr in (psu, stratum, psu_stratum, n_psu, coef, lonely):
+            arr.flags.writeable = False
+        return cls(psu, stratum, psu_stratum, n_psu, coef, lonely, lonely_psu)
+
+    def stratum_indicator(self) -> sp.csr_matrix:
+        """Sparse PSU-by-stratum indicator matrix."""
+        ones = np.ones(self.n_psus)
+        return sp.csr_matrix((ones, (np.arange(self.n_psus), self.psu_stratum)),
+                             shape=(self.n_psus, self.n_strata))
+
+    def psu_totals(self, cell: np.ndarray, values: np.ndarray, n_cells: int) -> sp.csr_matrix:
+        """Sum ``values`` by (cell, PSU) over rows with ``cell >= 0``: a cells-by-PSUs matrix."""
+        keep = cell >= 0
+        return sp.csr_matrix((values[keep], (cell[keep], self.psu[keep])),
+                             shape=(n_cells, self.n_psus))
+
+    def strata_present(self, cell: np.ndarray, n_cells: int) -> sp.csr_matrix:
+        """Cells-by-strata matrix, nonzero where the cell has a row in the stratum."""
+        keep = cell >= 0
+        m = sp.csr_matrix((np.ones(keep.sum()), (cell[keep], self.stratum[keep])),
+                          shape=(n_cells, self.n_strata))
+        m.sum_duplicates()
+        return m
+
+    def variance(self, scores: sp.csr_matrix, present: sp.csr_matrix) -> np.ndarray:
+        """Variance of each row of a cells-by-PSUs score matrix.
+
+        Parameters
+        ----------
+        scores : scipy.sparse.csr_matrix
+            Score totals per cell and PSU.
+        present : scipy.sparse.csr_matrix
+            Cells-by-strata matrix, nonzero where the cell has members in the stratum (used by
+            the ``average`` policy: R averages over the strata present in the domain).
+        """
+        indicator = self.stratum_indicator()
+        s1 = np.asarray((scores @ indicator).todense())
+        s2 = np.asarray((scores.multiply(scores) @ indicator).todense())
+        n_h = self.n_psu.astype(float)
+        centred = np.where(self.lonely, s2, s2 - s1 * s1 / n_h)  # lonely: not centred (R "adjust")
+        coef = self.coef
+        if self.lonely_psu == "average" and self.lonely.any():
+            ok = ~self.lonely
+            contrib = centred[:, ok] @ coef[ok]
+            pres = (present != 0).astype(float)
+            n_present = np.asarray(pres.sum(axis=1)).ravel()
+            n_ok = np.asarray(pres[:, np.flatnonzero(ok)].sum(axis=1)).ravel()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(n_ok > 0, contrib * n_present / n_ok, np.nan)
+        return centred @ np.nan_to_num(coef)
+
+    def degrees_of_freedom(self, cell: np.ndarray, positive_weight: np.ndarray,
+                           n_cells: int) -> np.ndarray:
+        """PSUs minus strata with a member of positive weight in each cell (R's ``degf``)."""
+        keep = (cell >= 0) & positive_weight
+        ones = np.ones(keep.sum())
+        psus = sp.csr_matrix((ones, (cell[keep], self.psu[keep])), shape=(n_cells, self.n_psus))
+        strata = sp.csr_matrix((ones, (cell[keep], self.stratum[keep])),
+                               shape=(n_cells, self.n_strata))
+        psus.sum_duplicates()
+        strata.sum_duplicates()
+        return (psus.getnnz(axis=1) - strata.getnnz(axis=1)).astype(float)
