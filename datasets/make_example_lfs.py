@@ -26,12 +26,18 @@ REGIONS = ["north", "south", "east", "west", "centre", "capital"]
 ORIGINS = ["IND", "PHL", "MEX", "SYR", "UKR", "NGA", "ROU", "COL"]
 ORIGIN_P = [0.18, 0.14, 0.13, 0.12, 0.13, 0.08, 0.12, 0.10]
 SECTORS = list("ABCDEFGHIJKLMNOPQRSTU")
-# employment shares by ISIC Rev.4 section: natives, then foreign-born (heavier in A, C, F, I, N, Q, T)
-NATIVE_SECTOR_P = np.array([3, 0.3, 11, 0.7, 0.7, 6, 13, 5, 4, 4, 3, 1, 5, 4, 7, 8, 12, 2, 3, 0.3, 0.1])
-MIGRANT_SECTOR_P = np.array([8, 0.2, 13, 0.3, 0.5, 13, 11, 6, 12, 2, 1, 0.5, 3, 8, 2, 4, 10, 1, 2,
-                             3.4, 0.1])
-SECTOR_PAY = dict(zip(SECTORS, [0.75, 1.4, 1.0, 1.3, 1.1, 0.95, 0.9, 1.0, 0.8, 1.45, 1.5, 1.2, 1.3,
-                                0.9, 1.15, 1.05, 1.05, 0.9, 0.9, 0.7, 1.2]))
+# employment shares by ISIC Rev.4 section: natives, then foreign-born
+# (foreign-born heavier in A, C, F, I, N, Q, T)
+NATIVE_SECTOR_P = np.array(
+    [3, 0.3, 11, 0.7, 0.7, 6, 13, 5, 4, 4, 3, 1, 5, 4, 7, 8, 12, 2, 3, 0.3, 0.1]
+)
+MIGRANT_SECTOR_P = np.array(
+    [8, 0.2, 13, 0.3, 0.5, 13, 11, 6, 12, 2, 1, 0.5, 3, 8, 2, 4, 10, 1, 2, 3.4, 0.1]
+)
+# relative pay by ISIC section
+SECTOR_PAY_LIST = [0.75, 1.4, 1.0, 1.3, 1.1, 0.95, 0.9, 1.0, 0.8, 1.45, 1.5, 1.2, 1.3, 0.9, 1.15]
+SECTOR_PAY_LIST += [1.05, 1.05, 0.9, 0.9, 0.7, 1.2]
+SECTOR_PAY = dict(zip(SECTORS, SECTOR_PAY_LIST, strict=True))
 
 
 def paley_hadamard(q: int = 79) -> np.ndarray:
@@ -58,7 +64,7 @@ def sdr_factors(n_psu: int) -> np.ndarray:
     k = np.arange(n_psu)
     a1 = k % (N_REPLICATES - 1) + 1
     a2 = (k + 1) % (N_REPLICATES - 1) + 1
-    return 1 + 2 ** -1.5 * (h[a1] - h[a2])
+    return 1 + 2**-1.5 * (h[a1] - h[a2])
 
 
 def make(seed: int = SEED) -> pd.DataFrame:
@@ -71,7 +77,9 @@ def make(seed: int = SEED) -> pd.DataFrame:
             stratum = f"{region}-{'urban' if urban else 'rural'}"
             pop_psus = int(rng.integers(120, 400))
             n_psu = int(rng.integers(9, 14))
-            migrant_level = (0.30 if region == "capital" else 0.12 + 0.03 * r_i) * (1.0 if urban else 0.5)
+            migrant_level = (0.30 if region == "capital" else 0.12 + 0.03 * r_i) * (
+                1.0 if urban else 0.5
+            )
             for _ in range(n_psu):
                 psu_counter += 1
                 psu = f"P{psu_counter:04d}"
@@ -91,13 +99,22 @@ def make(seed: int = SEED) -> pd.DataFrame:
                         adult = p_i < 2 or rng.random() < 0.15
                         age = int(rng.integers(18, 80)) if adult else int(rng.integers(0, 18))
                         born_abroad = migrant_hh and (adult or rng.random() < 0.4)
-                        people.append(dict(stratum=stratum, psu=psu, fpc=pop_psus,
-                                           household_id=hh, weight=base_w * nonresp,
-                                           region=region, urban=urban, age=age,
-                                           sex="F" if rng.random() < 0.505 else "M",
-                                           born_abroad=int(born_abroad),
-                                           origin=origin if born_abroad else REF_AREA,
-                                           years_in_country=min(years, age) if born_abroad else np.nan))
+                        people.append(
+                            dict(
+                                stratum=stratum,
+                                psu=psu,
+                                fpc=pop_psus,
+                                household_id=hh,
+                                weight=base_w * nonresp,
+                                region=region,
+                                urban=urban,
+                                age=age,
+                                sex="F" if rng.random() < 0.505 else "M",
+                                born_abroad=int(born_abroad),
+                                origin=origin if born_abroad else REF_AREA,
+                                years_in_country=min(years, age) if born_abroad else np.nan,
+                            )
+                        )
     df = pd.DataFrame(people)
     n = len(df)
     u = rng.random
@@ -106,9 +123,17 @@ def make(seed: int = SEED) -> pd.DataFrame:
     female = df["sex"].to_numpy() == "F"
 
     # citizenship and legal status (naturalisation more likely the longer the stay)
-    naturalised = mig & (u(n) < np.clip(np.nan_to_num(df["years_in_country"].to_numpy()) / 25, 0, 0.7))
-    status_p = {"permanent_resident": 0.34, "temporary_resident": 0.26, "refugee": 0.13,
-                "asylum_seeker": 0.08, "irregular": 0.11, "not_stated": 0.08}
+    naturalised = mig & (
+        u(n) < np.clip(np.nan_to_num(df["years_in_country"].to_numpy()) / 25, 0, 0.7)
+    )
+    status_p = {
+        "permanent_resident": 0.34,
+        "temporary_resident": 0.26,
+        "refugee": 0.13,
+        "asylum_seeker": 0.08,
+        "irregular": 0.11,
+        "not_stated": 0.08,
+    }
     foreign_status = rng.choice(list(status_p), size=n, p=list(status_p.values()))
     legal = np.where(~mig | naturalised, "citizen", foreign_status)
     # children born in the country to foreign parents: citizens by birth in this fictional law
@@ -117,11 +142,18 @@ def make(seed: int = SEED) -> pd.DataFrame:
     df["foreign_citizen"] = (df["citizenship"] != REF_AREA).astype(int)
     df["country_of_birth"] = df["origin"]
     # education: ISCED 2011 level (0-8) for adults; migrants more polarised
-    ed_native = rng.choice(np.arange(9), size=n, p=[.02, .06, .14, .38, .07, .08, .15, .08, .02])
-    ed_migrant = rng.choice(np.arange(9), size=n, p=[.07, .13, .15, .27, .05, .06, .14, .10, .03])
+    ed_native = rng.choice(
+        np.arange(9), size=n, p=[0.02, 0.06, 0.14, 0.38, 0.07, 0.08, 0.15, 0.08, 0.02]
+    )
+    ed_migrant = rng.choice(
+        np.arange(9), size=n, p=[0.07, 0.13, 0.15, 0.27, 0.05, 0.06, 0.14, 0.10, 0.03]
+    )
     edu = np.where(mig, ed_migrant, ed_native)
-    edu = np.where(age < 6, 0, np.where(age < 12, np.minimum(edu, 1),
-                                        np.where(age < 18, np.minimum(edu, 2), edu)))
+    edu = np.where(
+        age < 6,
+        0,
+        np.where(age < 12, np.minimum(edu, 1), np.where(age < 18, np.minimum(edu, 2), edu)),
+    )
     df["education"] = edu
     # school / education attendance
     p_school = np.select([age < 5, age <= 15, age <= 18, age <= 24], [0.3, 0.985, 0.85, 0.38], 0.02)
@@ -140,14 +172,20 @@ def make(seed: int = SEED) -> pd.DataFrame:
     p_unemp = np.where(np.isin(legal, ["refugee", "asylum_seeker"]), p_unemp * 1.6, p_unemp)
     unemployed = in_lf & (u(n) < p_unemp)
     employed = in_lf & ~unemployed
-    df["labour_status"] = np.where(~wa, None, np.where(employed, "employed", np.where(
-        unemployed, "unemployed", "outside_labour_force")))
+    df["labour_status"] = np.where(
+        ~wa,
+        None,
+        np.where(employed, "employed", np.where(unemployed, "unemployed", "outside_labour_force")),
+    )
     df["employed"] = np.where(wa, employed.astype(float), np.nan)
     df["unemployed"] = np.where(wa, unemployed.astype(float), np.nan)
     df["in_labour_force"] = np.where(wa, in_lf.astype(float), np.nan)
 
-    sector = np.where(mig, rng.choice(SECTORS, size=n, p=MIGRANT_SECTOR_P / MIGRANT_SECTOR_P.sum()),
-                      rng.choice(SECTORS, size=n, p=NATIVE_SECTOR_P / NATIVE_SECTOR_P.sum()))
+    sector = np.where(
+        mig,
+        rng.choice(SECTORS, size=n, p=MIGRANT_SECTOR_P / MIGRANT_SECTOR_P.sum()),
+        rng.choice(SECTORS, size=n, p=NATIVE_SECTOR_P / NATIVE_SECTOR_P.sum()),
+    )
     df["sector"] = np.where(employed, sector, None)
     hours = np.clip(rng.normal(np.where(female, 35, 41), 9), 4, 80).round()
     df["hours"] = np.where(employed, hours, np.nan)
@@ -156,9 +194,16 @@ def make(seed: int = SEED) -> pd.DataFrame:
     df["informal"] = np.where(employed, (u(n) < np.clip(p_inf, 0, 0.95)).astype(float), np.nan)
     # monthly earnings (local currency units): lognormal, lower for migrants, women, informal jobs
     pay = np.array([SECTOR_PAY[s] for s in sector])
-    log_mu = (np.log(2400) + np.log(pay) + 0.07 * (edu - 3) + np.where(female, -0.13, 0.0)
-              + np.where(mig, -0.16, 0.0) + np.where(df["informal"].to_numpy() == 1, -0.3, 0.0)
-              + 0.004 * np.clip(age - 25, 0, 30) + np.log(hours / 40) * 0.8)
+    log_mu = (
+        np.log(2400)
+        + np.log(pay)
+        + 0.07 * (edu - 3)
+        + np.where(female, -0.13, 0.0)
+        + np.where(mig, -0.16, 0.0)
+        + np.where(df["informal"].to_numpy() == 1, -0.3, 0.0)
+        + 0.004 * np.clip(age - 25, 0, 30)
+        + np.log(hours / 40) * 0.8
+    )
     earnings = np.exp(rng.normal(log_mu, 0.45)).round(-1)
     item_nr = u(n) < 0.06
     df["earnings"] = np.where(employed & ~item_nr, earnings, np.nan)
@@ -183,8 +228,10 @@ def make(seed: int = SEED) -> pd.DataFrame:
     df["weight"] = df["weight"].round(2)
     # replicate weight = weight x exact factor (no rounding: rounding noise would blur the rank of
     # the replicate weights, which sets the design degrees of freedom)
-    reps = pd.DataFrame(df["weight"].to_numpy()[:, None] * factors,
-                        columns=[f"rw{r}" for r in range(1, N_REPLICATES + 1)])
+    reps = pd.DataFrame(
+        df["weight"].to_numpy()[:, None] * factors,
+        columns=[f"rw{r}" for r in range(1, N_REPLICATES + 1)],
+    )
     df.insert(0, "person_id", np.arange(1, n + 1))
     df.insert(1, "ref_area", REF_AREA)
     df.insert(2, "time_period", 2024)
@@ -196,8 +243,10 @@ def main() -> None:
     df = make()
     df.to_parquet(OUT / "example_lfs.parquet", index=False)
     df.to_csv(OUT / "example_lfs.csv", index=False, float_format="%.12g")
-    print(f"wrote {len(df)} persons, {df['psu'].nunique()} PSUs in {df['stratum'].nunique()} strata"
-          f" to {OUT}")
+    print(
+        f"wrote {len(df)} persons, {df['psu'].nunique()} PSUs in {df['stratum'].nunique()} strata"
+        f" to {OUT}"
+    )
 
 
 if __name__ == "__main__":

@@ -39,8 +39,12 @@ def _with_factors(df: pd.DataFrame, name: str, stratum: str | None, psu: str | N
     df = df.copy()
     df["_stratum"] = df[stratum] if stratum else 1
     df["_psu"] = df[psu] if psu else np.arange(1, len(df) + 1)
-    merged = df.merge(factors.rename(columns={"stratum": "_stratum", "psu": "_psu"}),
-                      on=["_stratum", "_psu"], how="inner", validate="many_to_one")
+    merged = df.merge(
+        factors.rename(columns={"stratum": "_stratum", "psu": "_psu"}),
+        on=["_stratum", "_psu"],
+        how="inner",
+        validate="many_to_one",
+    )
     weight = {"nhanes": "WTMEC2YR"}.get(name.split("_")[-1], "pw")
     cols = [f"rw_{r}" for r in reps]
     rw = pd.DataFrame(merged[reps].to_numpy() * merged[weight].to_numpy()[:, None], columns=cols)
@@ -60,13 +64,15 @@ def design_for(case: str) -> SurveyDesign:
         return SurveyDesign(df, weights="WTMEC2YR", strata="SDMVSTRA", psu="SDMVPSU")
     if kind == "lonely":
         policy = case.split("_")[1]
-        return SurveyDesign(_api("apiclus1"), weights="pw", strata="cname", psu="dnum",
-                            lonely_psu=policy)
+        return SurveyDesign(
+            _api("apiclus1"), weights="pw", strata="cname", psu="dnum", lonely_psu=policy
+        )
     if kind in ("jk1", "boot"):
         name = {"jk1": "jk1_clus1", "boot": "boot_clus1"}[kind]
         df, cols, w = _with_factors(_api("apiclus1"), name, None, "dnum")
-        return SurveyDesign(df, weights=w, replicate_weights=cols,
-                            method={"jk1": "JK1", "boot": "bootstrap"}[kind])
+        return SurveyDesign(
+            df, weights=w, replicate_weights=cols, method={"jk1": "JK1", "boot": "bootstrap"}[kind]
+        )
     if kind == "jkn":
         df, cols, w = _with_factors(_api("apistrat"), "jkn_strat", "stype", None)
         rscales = pd.read_csv(R_DIR / "rscales_jkn_strat.csv")["rscales"].to_numpy()
@@ -75,8 +81,13 @@ def design_for(case: str) -> SurveyDesign:
         df = pd.read_csv(shared_data("r_survey") / "nhanes.csv")
         df, cols, w = _with_factors(df, f"{kind}_nhanes", "SDMVSTRA", "SDMVPSU")
         extra = {"rho": 0.3} if kind == "fay" else {}
-        return SurveyDesign(df, weights=w, replicate_weights=cols,
-                            method={"brr": "BRR", "fay": "Fay"}[kind], **extra)
+        return SurveyDesign(
+            df,
+            weights=w,
+            replicate_weights=cols,
+            method={"brr": "BRR", "fay": "Fay"}[kind],
+            **extra,
+        )
     if kind == "sdr":
         df = load_example()
         cols = [f"rw{r}" for r in range(1, 81)]
@@ -98,24 +109,39 @@ CASES = {
     "clus1_quantile_api00_q25_by_stype": ("quantile", ["api00", 0.25], {"by": ["stype"]}),
     "strat_mean_api00": ("mean", ["api00"], {}),
     "strat_ratio_api00_api99_by_awards": ("ratio", ["api00", "api99"], {"by": ["awards"]}),
-    "strat_prop_hi_logit_by_stype_awards": ("proportion", ["hi"],
-                                            {"by": ["stype", "awards"], "ci": "logit"}),
+    "strat_prop_hi_logit_by_stype_awards": (
+        "proportion",
+        ["hi"],
+        {"by": ["stype", "awards"], "ci": "logit"},
+    ),
     "strat_prop_hi_beta_where": ("proportion", ["hi"], {"where": "api99 > 600", "ci": "beta"}),
-    "strat_mean_api00_where_by_stype": ("mean", ["api00"], {
-        "by": ["stype"], "where": "enroll between 300 and 1500"}),
+    "strat_mean_api00_where_by_stype": (
+        "mean",
+        ["api00"],
+        {"by": ["stype"], "where": "enroll between 300 and 1500"},
+    ),
     "strat_quantile_api00_by_stype": ("quantile", ["api00", 0.5], {"by": ["stype"]}),
     "nhanes_prop_hichol_logit_by_race": ("proportion", ["HI_CHOL"], {"by": ["race"]}),
-    "nhanes_prop_hichol_beta_by_agecat_sex": ("proportion", ["HI_CHOL"], {
-        "by": ["agecat", "RIAGENDR"], "ci": "beta"}),
+    "nhanes_prop_hichol_beta_by_agecat_sex": (
+        "proportion",
+        ["HI_CHOL"],
+        {"by": ["agecat", "RIAGENDR"], "ci": "beta"},
+    ),
     "nhanes_mean_hichol": ("mean", ["HI_CHOL"], {}),
     "jkn_mean_api00_by_stype": ("mean", ["api00"], {"by": ["stype"]}),
     "jkn_prop_hi_logit_by_awards": ("proportion", ["hi"], {"by": ["awards"]}),
     "jkn_total_enroll": ("total", ["enroll"], {}),
-    "sdr_prop_employed_logit_by_born_abroad_sex": ("proportion", ["employed"], {
-        "by": ["born_abroad", "sex"], "where": "age between 15 and 64"}),
+    "sdr_prop_employed_logit_by_born_abroad_sex": (
+        "proportion",
+        ["employed"],
+        {"by": ["born_abroad", "sex"], "where": "age between 15 and 64"},
+    ),
     "sdr_mean_earnings_by_born_abroad": ("mean", ["earnings"], {"by": ["born_abroad"]}),
-    "sdr_ratio_unemployed_lf_by_born_abroad": ("ratio", ["unemployed", "in_labour_force"], {
-        "by": ["born_abroad"], "where": "age >= 15"}),
+    "sdr_ratio_unemployed_lf_by_born_abroad": (
+        "ratio",
+        ["unemployed", "in_labour_force"],
+        {"by": ["born_abroad"], "where": "age >= 15"},
+    ),
     "sdr_quantile_earnings_by_sex": ("quantile", ["earnings", 0.5], {"by": ["sex"]}),
     "sdr_total_born_abroad_by_sex": ("total", ["born_abroad"], {"by": ["sex"]}),
 }
@@ -127,15 +153,20 @@ for _kind in ("jk1", "boot"):
     CASES[f"{_kind}_mean_api00"] = ("mean", ["api00"], {})
     CASES[f"{_kind}_total_enroll_by_stype"] = ("total", ["enroll"], {"by": ["stype"]})
     CASES[f"{_kind}_prop_wide_logit_by_stype"] = ("proportion", ["wide"], {"by": ["stype"]})
-    CASES[f"{_kind}_prop_wide_beta_by_stype"] = ("proportion", ["wide"],
-                                                 {"by": ["stype"], "ci": "beta"})
-    CASES[f"{_kind}_ratio_api00_api99_by_stype"] = ("ratio", ["api00", "api99"],
-                                                    {"by": ["stype"]})
+    CASES[f"{_kind}_prop_wide_beta_by_stype"] = (
+        "proportion",
+        ["wide"],
+        {"by": ["stype"], "ci": "beta"},
+    )
+    CASES[f"{_kind}_ratio_api00_api99_by_stype"] = ("ratio", ["api00", "api99"], {"by": ["stype"]})
     CASES[f"{_kind}_quantile_api00"] = ("quantile", ["api00", 0.5], {})
 for _kind in ("brr", "fay"):
     CASES[f"{_kind}_prop_hichol_logit_by_race"] = ("proportion", ["HI_CHOL"], {"by": ["race"]})
-    CASES[f"{_kind}_prop_hichol_beta_by_agecat"] = ("proportion", ["HI_CHOL"],
-                                                    {"by": ["agecat"], "ci": "beta"})
+    CASES[f"{_kind}_prop_hichol_beta_by_agecat"] = (
+        "proportion",
+        ["HI_CHOL"],
+        {"by": ["agecat"], "ci": "beta"},
+    )
     CASES[f"{_kind}_total_hichol_by_sex"] = ("total", ["HI_CHOL"], {"by": ["RIAGENDR"]})
 
 
@@ -165,8 +196,7 @@ def test_matches_r_survey(case):
     design = design_for(case)
     got = getattr(design, method)(*args, **kwargs)
     by = kwargs.get("by", [])
-    got["cell"] = (got[by].apply(lambda r: "|".join(_key(v) for v in r), axis=1)
-                   if by else "_T")
+    got["cell"] = got[by].apply(lambda r: "|".join(_key(v) for v in r), axis=1) if by else "_T"
     ref = REFERENCE[REFERENCE["case"] == case]
     ref = ref[~ref["cell"].str.split("|").apply(lambda parts: "NA" in parts)]  # R's NA cell
     assert sorted(got["cell"]) == sorted(ref["cell"]), case

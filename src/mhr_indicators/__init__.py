@@ -20,15 +20,15 @@ from .survey import SurveyDesign
 __version__ = "0.1.0"
 
 __all__ = [
-    "SurveyDesign",
-    "Filter",
-    "parse_filter",
-    "load_example",
-    "MhrError",
     "ColumnNotFoundError",
     "DesignError",
     "EstimationInputError",
+    "Filter",
     "FilterError",
     "LonelyPSUError",
+    "MhrError",
+    "SurveyDesign",
     "__version__",
+    "load_example",
+    "parse_filter",
 ]

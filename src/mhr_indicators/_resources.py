@@ -9,8 +9,9 @@ from pathlib import Path
 def resource_dir(name: str) -> Path:
     """Return the directory of shipped resource ``name`` (e.g. ``"datasets"``).
 
-    Wheels carry the top-level folder inside the package (``mhr_indicators/_shipped/<name>``); an editable
-    install or a source checkout reads it from the repository's top level.
+    Wheels carry the top-level folder inside the package
+    (``mhr_indicators/_shipped/<name>``); an editable install or a source checkout reads it
+    from the repository's top level.
     """
     packaged = Path(str(resources.files("mhr_indicators"))) / "_shipped" / name
     if packaged.is_dir():

@@ -36,7 +36,9 @@ class ColumnNotFoundError(MhrError, KeyError):
         self.column = column
         self.role = role
         self.available = list(available)
-        close = [c for c in self.available if c.lower() == column.lower() or column.lower() in c.lower()]
+        close = [
+            c for c in self.available if c.lower() == column.lower() or column.lower() in c.lower()
+        ]
         hint = f" Did you mean {', '.join(map(repr, close[:3]))}?" if close else ""
         super().__init__(f"column {column!r} ({role}) is not in the data.{hint}")
 
@@ -57,8 +59,14 @@ class DesignError(MhrError, ValueError):
         The offending values at those rows.
     """
 
-    def __init__(self, message: str, *, column: str | None = None,
-                 rows: Sequence[Any] = (), values: Sequence[Any] = ()):
+    def __init__(
+        self,
+        message: str,
+        *,
+        column: str | None = None,
+        rows: Sequence[Any] = (),
+        values: Sequence[Any] = (),
+    ):
         self.column = column
         self.rows = list(rows)
         self.values = list(values)
@@ -71,9 +79,12 @@ class LonelyPSUError(DesignError):
     def __init__(self, strata: Sequence[Any], column: str | None):
         self.strata = list(strata)
         shown = ", ".join(repr(s) for s in self.strata[:_MAX_SHOWN])
-        more = f" (and {len(self.strata) - _MAX_SHOWN} more)" if len(self.strata) > _MAX_SHOWN else ""
+        more = (
+            f" (and {len(self.strata) - _MAX_SHOWN} more)" if len(self.strata) > _MAX_SHOWN else ""
+        )
         super().__init__(
-            f"stratum {shown}{more} of column {column!r} has only one PSU, so its variance cannot be "
+            f"stratum {shown}{more} of column {column!r} has only one PSU, so its variance "
+            "cannot be "
             "estimated. Collapse it with a neighbouring stratum, or choose lonely_psu='adjust', "
             "'average', 'remove' or 'certainty' (see the user guide, 'Lonely PSUs').",
             column=column,
@@ -91,8 +102,14 @@ class EstimationInputError(MhrError, ValueError):
         The first offending row labels and values.
     """
 
-    def __init__(self, message: str, *, column: str | None = None,
-                 rows: Sequence[Any] = (), values: Sequence[Any] = ()):
+    def __init__(
+        self,
+        message: str,
+        *,
+        column: str | None = None,
+        rows: Sequence[Any] = (),
+        values: Sequence[Any] = (),
+    ):
         self.column = column
         self.rows = list(rows)
         self.values = list(values)

@@ -40,7 +40,7 @@ import pandas as pd
 
 from .errors import ColumnNotFoundError, FilterError
 
-__all__ = ["Filter", "parse_filter", "evaluate_filter"]
+__all__ = ["Filter", "evaluate_filter", "parse_filter"]
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -113,7 +113,7 @@ class BoolOp:
     operands: tuple
 
 
-Node = Union[Compare, IsIn, Between, IsMissing, Not, BoolOp]
+Node = Union[Compare, IsIn, Between, IsMissing, Not, BoolOp]  # noqa: UP007 (a runtime alias)
 
 
 def _tokenize(text: str) -> list[_Tok]:
@@ -213,8 +213,11 @@ class _Parser:
             return tok.value
         if tok.kind == "kw" and tok.value in ("true", "false"):
             return tok.value == "true"
-        raise self.error(f"expected a number, a quoted string, true or false; found "
-                         f"{tok.text or 'end of filter'!r}", tok)
+        raise self.error(
+            f"expected a number, a quoted string, true or false; found "
+            f"{tok.text or 'end of filter'!r}",
+            tok,
+        )
 
     def operand(self) -> Column | Literal:
         tok = self.peek()
@@ -256,8 +259,10 @@ class _Parser:
                 raise self.error("expected 'missing' after 'is'")
             return IsMissing(left, neg)
         found = self.peek().text or "end of filter"
-        raise self.error(f"expected a comparison (==, !=, <, <=, >, >=), 'in', 'between' or "
-                         f"'is missing' after column {left.name!r}; found {found!r}")
+        raise self.error(
+            f"expected a comparison (==, !=, <, <=, >, >=), 'in', 'between' or "
+            f"'is missing' after column {left.name!r}; found {found!r}"
+        )
 
 
 def _columns(node: Node) -> list[str]:
@@ -339,8 +344,11 @@ def _compare(node: Compare, data: pd.DataFrame, f: Filter) -> tuple[np.ndarray, 
     right, rmiss = _values(node.right, data, f)
     if _is_numeric(left) != _is_numeric(right):
         col = node.left if isinstance(node.left, Column) else node.right
-        raise FilterError(f"cannot compare column {col.name!r} with a value of another type "
-                          "(a number with text): quote text values, leave numbers bare", f.text)
+        raise FilterError(
+            f"cannot compare column {col.name!r} with a value of another type "
+            "(a number with text): quote text values, leave numbers bare",
+            f.text,
+        )
     ops = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
     if isinstance(left, pd.Series):
         result = getattr(left, ops[node.op])(right)
@@ -365,16 +373,21 @@ def _eval(node: Node, data: pd.DataFrame, f: Filter) -> tuple[np.ndarray, np.nda
         series, miss = _values(node.column, data, f)
         for v in node.values:
             if _is_numeric(series) != _is_numeric(v):
-                raise FilterError(f"'in' list for column {node.column.name!r} mixes numbers and "
-                                  "text with the column's type", f.text)
+                raise FilterError(
+                    f"'in' list for column {node.column.name!r} mixes numbers and "
+                    "text with the column's type",
+                    f.text,
+                )
         hit = series.isin(list(node.values)).to_numpy(dtype=bool)
         t, fl = hit & ~miss, ~hit & ~miss
         return (fl, t) if node.negate else (t, fl)
     if isinstance(node, Between):
         series, miss = _values(node.column, data, f)
         if not (_is_numeric(series) == _is_numeric(node.low) == _is_numeric(node.high)):
-            raise FilterError(f"'between' bounds for column {node.column.name!r} must have the "
-                              "column's type", f.text)
+            raise FilterError(
+                f"'between' bounds for column {node.column.name!r} must have the column's type",
+                f.text,
+            )
         inside = ((series >= node.low) & (series <= node.high)).fillna(False).to_numpy(dtype=bool)
         t, fl = inside & ~miss, ~inside & ~miss
         return (fl, t) if node.negate else (t, fl)

@@ -3,4 +3,4 @@
 from .design import SurveyDesign
 from .estimate import RESULT_COLUMNS, CellEstimate
 
-__all__ = ["SurveyDesign", "CellEstimate", "RESULT_COLUMNS"]
+__all__ = ["RESULT_COLUMNS", "CellEstimate", "SurveyDesign"]

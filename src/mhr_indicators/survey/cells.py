@@ -61,10 +61,14 @@ def make_cells(data: pd.DataFrame, by: list[str], domain: np.ndarray) -> Cells:
         base = len(levels) + 1
         decoded.append(rest % base)
         rest = rest // base
-    for col, levels, idx in zip(by, uniques, reversed(decoded)):
+    for col, levels, idx in zip(by, uniques, reversed(decoded), strict=True):
         labels[col] = levels.take(idx) if len(idx) else levels[:0]
-    frame = pd.DataFrame({col: np.asarray(vals) if not isinstance(vals, pd.Index) else vals
-                          for col, vals in labels.items()})
+    frame = pd.DataFrame(
+        {
+            col: np.asarray(vals) if not isinstance(vals, pd.Index) else vals
+            for col, vals in labels.items()
+        }
+    )
     for col in by:  # keep the source dtype (categoricals, nullable ints, strings)
         try:
             frame[col] = frame[col].astype(data[col].dtype)

@@ -31,8 +31,7 @@ def _first_rows(data: pd.DataFrame, mask: np.ndarray, column: str) -> tuple[list
 def _offending(data: pd.DataFrame, mask: np.ndarray, column: str) -> str:
     rows, values = _first_rows(data, mask, column)
     more = f" (and {int(mask.sum()) - len(rows)} more)" if mask.sum() > len(rows) else ""
-    return (f"rows {', '.join(map(str, rows))}{more}; values "
-            f"{', '.join(repr(v) for v in values)}")
+    return f"rows {', '.join(map(str, rows))}{more}; values {', '.join(repr(v) for v in values)}"
 
 
 class SurveyDesign:
@@ -83,17 +82,29 @@ class SurveyDesign:
     >>> d.proportion("employed", by=["migrant", "sex"], where="age between 15 and 64")
     """
 
-    def __init__(self, data: pd.DataFrame, *, weights: str, strata: str | None = None,
-                 psu: str | None = None, fpc: str | None = None,
-                 replicate_weights: Sequence[str] | None = None, method: str | None = None,
-                 rho: float | None = None, scale: float | None = None,
-                 rscales: Sequence[float] | None = None, mse: bool = True,
-                 lonely_psu: str = "fail") -> None:
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        *,
+        weights: str,
+        strata: str | None = None,
+        psu: str | None = None,
+        fpc: str | None = None,
+        replicate_weights: Sequence[str] | None = None,
+        method: str | None = None,
+        rho: float | None = None,
+        scale: float | None = None,
+        rscales: Sequence[float] | None = None,
+        mse: bool = True,
+        lonely_psu: str = "fail",
+    ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise DesignError(f"data must be a pandas DataFrame, got {type(data).__name__}")
         if lonely_psu not in LONELY_PSU_POLICIES:
-            raise DesignError(f"unknown lonely_psu policy {lonely_psu!r}; expected one of "
-                              + ", ".join(LONELY_PSU_POLICIES))
+            raise DesignError(
+                f"unknown lonely_psu policy {lonely_psu!r}; expected one of "
+                + ", ".join(LONELY_PSU_POLICIES)
+            )
         s = object.__setattr__
         s(self, "_data", data.copy(deep=not _PANDAS_COW))
         s(self, "weights", weights)
@@ -103,22 +114,28 @@ class SurveyDesign:
         s(self, "lonely_psu", lonely_psu)
         w = self._numeric_design_column(weights, "weights")
         if (w < 0).any():
-            raise DesignError(f"column {weights!r} (weights): weights must be >= 0; negative at "
-                              + _offending(self._data, w < 0, weights), column=weights,
-                              rows=_first_rows(self._data, w < 0, weights)[0])
+            raise DesignError(
+                f"column {weights!r} (weights): weights must be >= 0; negative at "
+                + _offending(self._data, w < 0, weights),
+                column=weights,
+                rows=_first_rows(self._data, w < 0, weights)[0],
+            )
         if len(w) and not (w > 0).any():
             raise DesignError(f"column {weights!r} (weights): every weight is zero", column=weights)
         w.flags.writeable = False
         s(self, "_w", w)
         if replicate_weights is not None:
             if strata or psu or fpc:
-                raise DesignError("give either strata/psu/fpc (linearisation) or "
-                                  "replicate_weights (replication), not both")
+                raise DesignError(
+                    "give either strata/psu/fpc (linearisation) or "
+                    "replicate_weights (replication), not both"
+                )
             cols = list(replicate_weights)
             if not cols:
                 raise DesignError("replicate_weights is empty")
-            mat = np.column_stack([self._numeric_design_column(c, "replicate weight")
-                                   for c in cols])
+            mat = np.column_stack(
+                [self._numeric_design_column(c, "replicate weight") for c in cols]
+            )
             name = canonical_method(method)
             sc, rsc = default_scales(name, len(cols), rho, scale, rscales)
             mat = np.ascontiguousarray(mat)
@@ -129,8 +146,9 @@ class SurveyDesign:
             s(self, "_taylor", None)
         else:
             if method is not None or rho is not None or scale is not None or rscales is not None:
-                raise DesignError("method, rho, scale and rscales apply only with "
-                                  "replicate_weights")
+                raise DesignError(
+                    "method, rho, scale and rscales apply only with replicate_weights"
+                )
             s(self, "replicate_weights", None)
             s(self, "method", "linearisation")
             s(self, "_rep", None)
@@ -151,23 +169,31 @@ class SurveyDesign:
         if not (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
             conv = pd.to_numeric(col, errors="coerce")
             bad = (conv.isna() & col.notna()).to_numpy()
-            raise DesignError(f"column {name!r} ({role}) must be numeric; non-numeric at "
-                              + _offending(self._data, bad if bad.any() else col.notna().to_numpy(),
-                                           name), column=name)
+            raise DesignError(
+                f"column {name!r} ({role}) must be numeric; non-numeric at "
+                + _offending(self._data, bad if bad.any() else col.notna().to_numpy(), name),
+                column=name,
+            )
         arr = col.to_numpy(dtype=float, na_value=np.nan)
         bad = ~np.isfinite(arr)
         if bad.any():
-            raise DesignError(f"column {name!r} ({role}) must not be missing or infinite; "
-                              + _offending(self._data, bad, name), column=name,
-                              rows=_first_rows(self._data, bad, name)[0])
+            raise DesignError(
+                f"column {name!r} ({role}) must not be missing or infinite; "
+                + _offending(self._data, bad, name),
+                column=name,
+                rows=_first_rows(self._data, bad, name)[0],
+            )
         return arr
 
     def _codes(self, name: str, role: str) -> np.ndarray:
         col = self._column(name, role)
         codes, _ = pd.factorize(col, use_na_sentinel=True)
         if (codes < 0).any():
-            raise DesignError(f"column {name!r} ({role}) must not be missing; "
-                              + _offending(self._data, codes < 0, name), column=name)
+            raise DesignError(
+                f"column {name!r} ({role}) must not be missing; "
+                + _offending(self._data, codes < 0, name),
+                column=name,
+            )
         return codes.astype(np.int64)
 
     def _build_taylor(self) -> TaylorStructure:
@@ -187,8 +213,11 @@ class SurveyDesign:
         if self.fpc:
             fpc = self._numeric_design_column(self.fpc, "fpc")
             if (fpc <= 0).any():
-                raise DesignError(f"column {self.fpc!r} (fpc) must be > 0; "
-                                  + _offending(self._data, fpc <= 0, self.fpc), column=self.fpc)
+                raise DesignError(
+                    f"column {self.fpc!r} (fpc) must be > 0; "
+                    + _offending(self._data, fpc <= 0, self.fpc),
+                    column=self.fpc,
+                )
             lo = np.full(n_strata, np.inf)
             hi = np.full(n_strata, -np.inf)
             np.minimum.at(lo, stratum, fpc)
@@ -196,23 +225,31 @@ class SurveyDesign:
             varying = np.flatnonzero(lo != hi)
             if varying.size:
                 bad = np.isin(stratum, varying)
-                raise DesignError(f"column {self.fpc!r} (fpc) must be constant within each "
-                                  "stratum; it varies at " + _offending(self._data, bad, self.fpc),
-                                  column=self.fpc)
+                raise DesignError(
+                    f"column {self.fpc!r} (fpc) must be constant within each "
+                    "stratum; it varies at " + _offending(self._data, bad, self.fpc),
+                    column=self.fpc,
+                )
             as_fraction = bool((fpc <= 1).all())
             fraction = lo if as_fraction else n_psu / lo
             if not as_fraction and (n_psu > lo).any():
                 h = int(np.flatnonzero(n_psu > lo)[0])
                 bad = stratum == h
-                raise DesignError(f"column {self.fpc!r} (fpc): a stratum has more sampled PSUs "
-                                  f"({n_psu[h]}) than its population count ({lo[h]:g}); "
-                                  + _offending(self._data, bad, self.fpc), column=self.fpc)
+                raise DesignError(
+                    f"column {self.fpc!r} (fpc): a stratum has more sampled PSUs "
+                    f"({n_psu[h]}) than its population count ({lo[h]:g}); "
+                    + _offending(self._data, bad, self.fpc),
+                    column=self.fpc,
+                )
         lonely = np.flatnonzero(n_psu == 1)
         if lonely.size and self.lonely_psu == "fail":
             first_row = np.full(n_strata, -1)
             first_row[stratum[::-1]] = np.arange(n)[::-1]
-            labels = (list(self._data[self.strata].iloc[first_row[lonely]]) if self.strata
-                      else ["(whole sample)"])
+            labels = (
+                list(self._data[self.strata].iloc[first_row[lonely]])
+                if self.strata
+                else ["(whole sample)"]
+            )
             raise LonelyPSUError(labels, self.strata)
         return TaylorStructure.build(stratum, psu, fraction, self.lonely_psu)
 
@@ -234,13 +271,17 @@ class SurveyDesign:
 
     def __repr__(self) -> str:
         if self._rep is not None:
-            kind = (f"{self._rep.n_replicates} {self.method} replicate weights "
-                    f"(scale {self._rep.scale:.6g}, mse={self._rep.mse})")
+            kind = (
+                f"{self._rep.n_replicates} {self.method} replicate weights "
+                f"(scale {self._rep.scale:.6g}, mse={self._rep.mse})"
+            )
         else:
             t = self._taylor
-            kind = (f"linearisation: {t.n_strata} strata, {t.n_psus} PSUs"
-                    + (f", fpc {self.fpc!r}" if self.fpc else "")
-                    + f", lonely_psu={self.lonely_psu!r}")
+            kind = (
+                f"linearisation: {t.n_strata} strata, {t.n_psus} PSUs"
+                + (f", fpc {self.fpc!r}" if self.fpc else "")
+                + f", lonely_psu={self.lonely_psu!r}"
+            )
         return f"SurveyDesign({self.n_rows} rows, weights={self.weights!r}; {kind})"
 
     # --- resolving arguments -------------------------------------------------------------------
@@ -252,11 +293,14 @@ class SurveyDesign:
             return evaluate_filter(where, self._data)
         if isinstance(where, pd.Series):
             if len(where) != n:
-                raise EstimationInputError(f"where has {len(where)} values but the design has "
-                                           f"{n} rows")
+                raise EstimationInputError(
+                    f"where has {len(where)} values but the design has {n} rows"
+                )
             if not where.index.equals(self._data.index):
-                raise EstimationInputError("where's index does not match the design data's index: "
-                                           "build it from the same frame, or pass .to_numpy()")
+                raise EstimationInputError(
+                    "where's index does not match the design data's index: "
+                    "build it from the same frame, or pass .to_numpy()"
+                )
             if not (pd.api.types.is_bool_dtype(where)):
                 raise EstimationInputError(f"where must be boolean, got dtype {where.dtype}")
             return where.fillna(False).to_numpy(dtype=bool)
@@ -281,18 +325,24 @@ class SurveyDesign:
             return col.to_numpy(dtype=float, na_value=np.nan)
         conv = pd.to_numeric(col, errors="coerce")
         bad = (conv.isna() & col.notna()).to_numpy()
-        raise EstimationInputError(f"column {name!r} ({role}) must be numeric or boolean; "
-                                   "non-numeric at " + _offending(self._data, bad, name),
-                                   column=name, rows=_first_rows(self._data, bad, name)[0])
+        raise EstimationInputError(
+            f"column {name!r} ({role}) must be numeric or boolean; "
+            "non-numeric at " + _offending(self._data, bad, name),
+            column=name,
+            rows=_first_rows(self._data, bad, name)[0],
+        )
 
-    def _binary(self, name: str) -> np.ndarray:
+    def _binary(self, name: str, domain: np.ndarray) -> np.ndarray:
+        """A 0/1 variable; values outside the domain are not checked (nor used)."""
         y = self._variable(name, "proportion variable")
-        bad = ~np.isnan(y) & (y != 0) & (y != 1)
+        bad = domain & ~np.isnan(y) & (y != 0) & (y != 1)
         if bad.any():
-            raise EstimationInputError(f"column {name!r} must hold 0/1 (or boolean) values for a "
-                                       "proportion; other values at "
-                                       + _offending(self._data, bad, name), column=name,
-                                       rows=_first_rows(self._data, bad, name)[0])
+            raise EstimationInputError(
+                f"column {name!r} must hold 0/1 (or boolean) values for a "
+                "proportion; other values at " + _offending(self._data, bad, name),
+                column=name,
+                rows=_first_rows(self._data, bad, name)[0],
+            )
         return y
 
     # --- engine --------------------------------------------------------------------------------
@@ -304,8 +354,14 @@ class SurveyDesign:
     def _cells(self, by: list[str], domain: np.ndarray) -> Cells:
         return make_cells(self._data, by, domain)
 
-    def _ratio(self, y: np.ndarray, x: np.ndarray | None, domain: np.ndarray,
-               by: list[str], total: bool = False) -> CellEstimate:
+    def _ratio(
+        self,
+        y: np.ndarray,
+        x: np.ndarray | None,
+        domain: np.ndarray,
+        by: list[str],
+        total: bool = False,
+    ) -> CellEstimate:
         """Ratio sum(w y)/sum(w x) (x=None: x = 1, a mean), or total sum(w y), per cell."""
         valid = domain & ~np.isnan(y)
         if x is not None:
@@ -322,7 +378,7 @@ class SurveyDesign:
         n_unw = np.bincount(code[keep], minlength=g).astype(float)
         n_w = np.bincount(code[keep], weights=w[keep], minlength=g)
         with np.errstate(divide="ignore", invalid="ignore"):
-            value = num if total else num / den
+            value = num if total else np.where(den != 0, num / den, np.nan)
         df = self._df(code, g)
         if self._rep is not None:
             rnum = self._rep.cell_sums(code, yv, g)
@@ -332,8 +388,16 @@ class SurveyDesign:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     reps = rnum / self._rep.cell_sums(code, xv, g)
             variance = self._rep.variance(reps, value)
-            return CellEstimate(cells.labels, value, variance, df, n_unw, n_w, replicates=reps,
-                                replicate_design=self._rep)
+            return CellEstimate(
+                cells.labels,
+                value,
+                variance,
+                df,
+                n_unw,
+                n_w,
+                replicates=reps,
+                replicate_design=self._rep,
+            )
         t = self._taylor
         za = t.psu_totals(code, w * yv, g)
         if total:
@@ -360,8 +424,15 @@ class SurveyDesign:
             raise EstimationInputError(f"level must be between 0 and 1, got {level!r}")
 
     # --- public estimators ---------------------------------------------------------------------
-    def mean(self, variable: str, *, by: Sequence[str] | str | None = None, where=None,
-             ci: str = "wald", level: float = 0.95) -> pd.DataFrame:
+    def mean(
+        self,
+        variable: str,
+        *,
+        by: Sequence[str] | str | None = None,
+        where=None,
+        ci: str = "wald",
+        level: float = 0.95,
+    ) -> pd.DataFrame:
         """Estimate the mean of a numeric variable in each cell, with its sampling error.
 
         Parameters
@@ -390,8 +461,15 @@ class SurveyDesign:
         y = self._variable(variable, "mean variable")
         return self._ratio(y, None, self._where(where), self._by(by)).to_frame(ci, level)
 
-    def proportion(self, variable: str, *, by: Sequence[str] | str | None = None, where=None,
-                   ci: str = "logit", level: float = 0.95) -> pd.DataFrame:
+    def proportion(
+        self,
+        variable: str,
+        *,
+        by: Sequence[str] | str | None = None,
+        where=None,
+        ci: str = "logit",
+        level: float = 0.95,
+    ) -> pd.DataFrame:
         """Estimate the share of a 0/1 variable in each cell, with its sampling error.
 
         Parameters
@@ -417,12 +495,21 @@ class SurveyDesign:
         """
         self._check_ci(ci, CI_METHODS)
         self._check_level(level)
-        y = self._binary(variable)
-        est = self._ratio(y, None, self._where(where), self._by(by))
+        domain = self._where(where)
+        y = self._binary(variable, domain)
+        est = self._ratio(y, None, domain, self._by(by))
         return est.to_frame(ci, level, proportion=True)
 
-    def ratio(self, numerator: str, denominator: str, *, by: Sequence[str] | str | None = None,
-              where=None, ci: str = "wald", level: float = 0.95) -> pd.DataFrame:
+    def ratio(
+        self,
+        numerator: str,
+        denominator: str,
+        *,
+        by: Sequence[str] | str | None = None,
+        where=None,
+        ci: str = "wald",
+        level: float = 0.95,
+    ) -> pd.DataFrame:
         """Estimate the ratio of two weighted totals, sum(w y) / sum(w x), in each cell.
 
         Parameters
@@ -443,8 +530,15 @@ class SurveyDesign:
         x = self._variable(denominator, "ratio denominator")
         return self._ratio(y, x, self._where(where), self._by(by)).to_frame(ci, level)
 
-    def total(self, variable: str, *, by: Sequence[str] | str | None = None, where=None,
-              ci: str = "wald", level: float = 0.95) -> pd.DataFrame:
+    def total(
+        self,
+        variable: str,
+        *,
+        by: Sequence[str] | str | None = None,
+        where=None,
+        ci: str = "wald",
+        level: float = 0.95,
+    ) -> pd.DataFrame:
         """Estimate the population total of a variable in each cell.
 
         Parameters
@@ -465,8 +559,15 @@ class SurveyDesign:
         est = self._ratio(y, None, self._where(where), self._by(by), total=True)
         return est.to_frame(ci, level)
 
-    def quantile(self, variable: str, q: float, *, by: Sequence[str] | str | None = None,
-                 where=None, level: float = 0.95) -> pd.DataFrame:
+    def quantile(
+        self,
+        variable: str,
+        q: float,
+        *,
+        by: Sequence[str] | str | None = None,
+        where=None,
+        level: float = 0.95,
+    ) -> pd.DataFrame:
         """Estimate a quantile (e.g. the median, ``q=0.5``) in each cell, with a Woodruff interval.
 
         The estimate is the smallest value whose weighted distribution function reaches ``q``

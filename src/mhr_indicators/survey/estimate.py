@@ -12,8 +12,17 @@ from scipy import special
 from .intervals import confidence_interval, proportion_effective_n
 from .replicate import ReplicateStructure
 
-RESULT_COLUMNS = ("value", "se", "ci_lower", "ci_upper", "cv", "n_unweighted", "n_weighted",
-                  "df", "n_eff")
+RESULT_COLUMNS = (
+    "value",
+    "se",
+    "ci_lower",
+    "ci_upper",
+    "cv",
+    "n_unweighted",
+    "n_weighted",
+    "df",
+    "n_eff",
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,18 +63,33 @@ class CellEstimate:
         logit_se = None
         if ci == "logit" and self.replicates is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
-                logit_se = np.sqrt(self.replicate_design.variance(
-                    special.logit(self.replicates), special.logit(self.value)))
-        lo, hi = confidence_interval(ci, self.value, se, self.df, self.n_unweighted, level,
-                                     logit_se=logit_se)
+                logit_se = np.sqrt(
+                    self.replicate_design.variance(
+                        special.logit(self.replicates), special.logit(self.value)
+                    )
+                )
+        lo, hi = confidence_interval(
+            ci, self.value, se, self.df, self.n_unweighted, level, logit_se=logit_se
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             cv = se / np.abs(self.value)
-        n_eff = (proportion_effective_n(self.value, se, self.n_unweighted) if proportion
-                 else np.full(len(self.value), np.nan))
+        n_eff = (
+            proportion_effective_n(self.value, se, self.n_unweighted)
+            if proportion
+            else np.full(len(self.value), np.nan)
+        )
         out = self.labels.copy()
-        columns = {"value": self.value, "se": se, "ci_lower": lo, "ci_upper": hi, "cv": cv,
-                   "n_unweighted": self.n_unweighted.astype(np.int64),
-                   "n_weighted": self.n_weighted, "df": self.df, "n_eff": n_eff}
+        columns = {
+            "value": self.value,
+            "se": se,
+            "ci_lower": lo,
+            "ci_upper": hi,
+            "cv": cv,
+            "n_unweighted": self.n_unweighted.astype(np.int64),
+            "n_weighted": self.n_weighted,
+            "df": self.df,
+            "n_eff": n_eff,
+        }
         for name in RESULT_COLUMNS:
             out[name] = columns[name]
         return out

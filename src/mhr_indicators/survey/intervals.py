@@ -28,9 +28,15 @@ def _tq(level: float, df: np.ndarray) -> np.ndarray:
         return np.where(df > 0, stats.t.ppf(0.5 + level / 2, np.where(df > 0, df, 1)), np.nan)
 
 
-def confidence_interval(method: str, value: np.ndarray, se: np.ndarray, df: np.ndarray,
-                        n: np.ndarray, level: float,
-                        logit_se: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def confidence_interval(
+    method: str,
+    value: np.ndarray,
+    se: np.ndarray,
+    df: np.ndarray,
+    n: np.ndarray,
+    level: float,
+    logit_se: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper limits for each estimate (arrays aligned with ``value``).
 
     ``logit_se`` is the standard error of logit(p) where the design measures it directly
@@ -61,10 +67,14 @@ def confidence_interval(method: str, value: np.ndarray, se: np.ndarray, df: np.n
             n_eff = np.where(var > 0, value * (1 - value) / var, n)
             ratio = _tq(level, n - 1) / _tq(level, df)
             n_eff = n_eff * ratio * ratio
-            lo = np.where(value > 0, stats.beta.ppf(alpha / 2, n_eff * value,
-                                                    n_eff * (1 - value) + 1), 0.0)
-            hi = np.where(value < 1, stats.beta.ppf(1 - alpha / 2, n_eff * value + 1,
-                                                    n_eff * (1 - value)), 1.0)
+            lo = np.where(
+                value > 0, stats.beta.ppf(alpha / 2, n_eff * value, n_eff * (1 - value) + 1), 0.0
+            )
+            hi = np.where(
+                value < 1,
+                stats.beta.ppf(1 - alpha / 2, n_eff * value + 1, n_eff * (1 - value)),
+                1.0,
+            )
             bad = ~np.isfinite(n_eff) | ~np.isfinite(value)
             return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
     raise ValueError(f"unknown interval method {method!r}")

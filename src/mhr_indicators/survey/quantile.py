@@ -28,10 +28,12 @@ class SortedCells:
         before = np.concatenate([[np.longdouble(0)], cs])[self.start]
         self.cumw = (cs - before[self.cell]).astype(np.float64)
         ends = self.start + counts - 1
-        self.total = np.where(counts > 0, self.cumw[np.maximum(ends, 0)] if len(self.cumw) else 0, 0.0)
+        self.total = np.where(
+            counts > 0, self.cumw[np.maximum(ends, 0)] if len(self.cumw) else 0, 0.0
+        )
 
     def quantile(self, p: np.ndarray) -> np.ndarray:
-        """The math-rule quantile of each cell at probabilities ``p`` (one per cell; NaN allowed)."""
+        """The math-rule quantile of each cell at probabilities ``p`` (one per cell, or NaN)."""
         p = np.asarray(p, dtype=float)
         out = np.full(len(self.count), np.nan)
         if len(self.x) == 0:

@@ -18,8 +18,16 @@ import scipy.sparse as sp
 from ..errors import DesignError
 
 REPLICATE_METHODS = ("SDR", "JK1", "JKn", "BRR", "Fay", "bootstrap")
-_ALIASES = {"successive-difference": "SDR", "acs": "SDR", "sdr": "SDR", "jk1": "JK1", "jkn": "JKn",
-            "brr": "BRR", "fay": "Fay", "bootstrap": "bootstrap"}
+_ALIASES = {
+    "successive-difference": "SDR",
+    "acs": "SDR",
+    "sdr": "SDR",
+    "jk1": "JK1",
+    "jkn": "JKn",
+    "brr": "BRR",
+    "fay": "Fay",
+    "bootstrap": "bootstrap",
+}
 
 
 def canonical_method(method: str | None) -> str:
@@ -28,37 +36,48 @@ def canonical_method(method: str | None) -> str:
         raise DesignError("replicate_weights need a method: one of " + ", ".join(REPLICATE_METHODS))
     name = method if method in REPLICATE_METHODS else _ALIASES.get(str(method).lower())
     if name is None:
-        raise DesignError(f"unknown replicate method {method!r}; expected one of "
-                          + ", ".join(REPLICATE_METHODS))
+        raise DesignError(
+            f"unknown replicate method {method!r}; expected one of " + ", ".join(REPLICATE_METHODS)
+        )
     return name
 
 
-def default_scales(method: str, n_replicates: int, rho: float | None,
-                   scale: float | None, rscales) -> tuple[float, np.ndarray]:
+def default_scales(
+    method: str, n_replicates: int, rho: float | None, scale: float | None, rscales
+) -> tuple[float, np.ndarray]:
     """Return ``(scale, rscales)`` for a method, applying user overrides where given."""
     r = n_replicates
     if method == "Fay":
         if rho is None or not 0 <= rho < 1:
-            raise DesignError("method='Fay' needs rho, the Fay coefficient, with 0 <= rho < 1 "
-                              f"(got {rho!r})")
+            raise DesignError(
+                f"method='Fay' needs rho, the Fay coefficient, with 0 <= rho < 1 (got {rho!r})"
+            )
     elif rho is not None:
         raise DesignError(f"rho is only used with method='Fay', not {method!r}")
-    defaults = {"SDR": 4.0 / r, "JK1": (r - 1.0) / r, "JKn": 1.0, "BRR": 1.0 / r,
-                "Fay": 1.0 / (r * (1.0 - (rho or 0.0)) ** 2),
-                "bootstrap": 1.0 / (r - 1.0) if r > 1 else np.nan}
+    defaults = {
+        "SDR": 4.0 / r,
+        "JK1": (r - 1.0) / r,
+        "JKn": 1.0,
+        "BRR": 1.0 / r,
+        "Fay": 1.0 / (r * (1.0 - (rho or 0.0)) ** 2),
+        "bootstrap": 1.0 / (r - 1.0) if r > 1 else np.nan,
+    }
     out_scale = float(scale) if scale is not None else defaults[method]
     if rscales is None:
         if method == "JKn":
-            raise DesignError("method='JKn' needs rscales: one multiplier per replicate, "
-                              "(n_h - 1)/n_h for the stratum the replicate deletes from")
+            raise DesignError(
+                "method='JKn' needs rscales: one multiplier per replicate, "
+                "(n_h - 1)/n_h for the stratum the replicate deletes from"
+            )
         out_rscales = np.ones(r)
     else:
         out_rscales = np.asarray(rscales, dtype=float).ravel()
         if out_rscales.size == 1:
             out_rscales = np.repeat(out_rscales, r)
         if out_rscales.size != r or not np.isfinite(out_rscales).all():
-            raise DesignError(f"rscales must hold {r} finite numbers, one per replicate "
-                              f"(got {out_rscales.size})")
+            raise DesignError(
+                f"rscales must hold {r} finite numbers, one per replicate (got {out_rscales.size})"
+            )
     if not np.isfinite(out_scale) or out_scale <= 0:
         raise DesignError(f"the replicate scale must be a positive number (got {out_scale!r})")
     out_rscales.flags.writeable = False
@@ -69,7 +88,7 @@ def default_scales(method: str, n_replicates: int, rho: float | None,
 class ReplicateStructure:
     """Replicate weights and their variance constants, built once per design."""
 
-    weights: np.ndarray      # n x R, C order
+    weights: np.ndarray  # n x R, C order
     full_weight: np.ndarray  # n
     method: str
     scale: float
@@ -115,17 +134,18 @@ class ReplicateStructure:
         """Rank of the replicate weights of each cell's rows, minus one (R's ``degf``)."""
         ids, patterns = self._patterns
         keep = cell >= 0
-        presence = sp.csr_matrix((np.ones(keep.sum()), (cell[keep], ids[keep])),
-                                 shape=(n_cells, len(patterns)))
+        presence = sp.csr_matrix(
+            (np.ones(keep.sum()), (cell[keep], ids[keep])), shape=(n_cells, len(patterns))
+        )
         presence.sum_duplicates()
         presence.data[:] = 1.0
         r = self.n_replicates
         grams = np.zeros((n_cells, r * r))
         chunk = max(1, int(2**23 // (r * r)))
         for start in range(0, len(patterns), chunk):  # bounded memory, not a loop over cells
-            u = patterns[start:start + chunk]
+            u = patterns[start : start + chunk]
             outer = (u[:, :, None] * u[:, None, :]).reshape(len(u), r * r)
-            grams += presence[:, start:start + chunk] @ outer
+            grams += presence[:, start : start + chunk] @ outer
         eig = np.linalg.eigvalsh(grams.reshape(n_cells, r, r))
         top = eig.max(axis=1, keepdims=True)
         rank = (eig > np.maximum(top, 0) * 1e-10).sum(axis=1)

@@ -63,9 +63,10 @@ class TaylorStructure:
         return len(self.n_psu)
 
     @classmethod
-    def build(cls, stratum: np.ndarray, psu: np.ndarray, fraction: np.ndarray,
-              lonely_psu: str) -> TaylorStructure:
-        """Build from row-level stratum and (global) PSU codes and per-stratum sampling fractions."""
+    def build(
+        cls, stratum: np.ndarray, psu: np.ndarray, fraction: np.ndarray, lonely_psu: str
+    ) -> TaylorStructure:
+        """Build from row-level stratum and global PSU codes, and per-stratum sampling fractions."""
         n_strata = int(stratum.max()) + 1 if len(stratum) else 0
         n_psus = int(psu.max()) + 1 if len(psu) else 0
         psu_stratum = np.zeros(n_psus, dtype=np.int64)
@@ -87,20 +88,23 @@ class TaylorStructure:
     def stratum_indicator(self) -> sp.csr_matrix:
         """Sparse PSU-by-stratum indicator matrix."""
         ones = np.ones(self.n_psus)
-        return sp.csr_matrix((ones, (np.arange(self.n_psus), self.psu_stratum)),
-                             shape=(self.n_psus, self.n_strata))
+        return sp.csr_matrix(
+            (ones, (np.arange(self.n_psus), self.psu_stratum)), shape=(self.n_psus, self.n_strata)
+        )
 
     def psu_totals(self, cell: np.ndarray, values: np.ndarray, n_cells: int) -> sp.csr_matrix:
         """Sum ``values`` by (cell, PSU) over rows with ``cell >= 0``: a cells-by-PSUs matrix."""
         keep = cell >= 0
-        return sp.csr_matrix((values[keep], (cell[keep], self.psu[keep])),
-                             shape=(n_cells, self.n_psus))
+        return sp.csr_matrix(
+            (values[keep], (cell[keep], self.psu[keep])), shape=(n_cells, self.n_psus)
+        )
 
     def strata_present(self, cell: np.ndarray, n_cells: int) -> sp.csr_matrix:
         """Cells-by-strata matrix, nonzero where the cell has a row in the stratum."""
         keep = cell >= 0
-        m = sp.csr_matrix((np.ones(keep.sum()), (cell[keep], self.stratum[keep])),
-                          shape=(n_cells, self.n_strata))
+        m = sp.csr_matrix(
+            (np.ones(keep.sum()), (cell[keep], self.stratum[keep])), shape=(n_cells, self.n_strata)
+        )
         m.sum_duplicates()
         return m
 
@@ -131,14 +135,16 @@ class TaylorStructure:
                 return np.where(n_ok > 0, contrib * n_present / n_ok, np.nan)
         return centred @ np.nan_to_num(coef)
 
-    def degrees_of_freedom(self, cell: np.ndarray, positive_weight: np.ndarray,
-                           n_cells: int) -> np.ndarray:
+    def degrees_of_freedom(
+        self, cell: np.ndarray, positive_weight: np.ndarray, n_cells: int
+    ) -> np.ndarray:
         """PSUs minus strata with a member of positive weight in each cell (R's ``degf``)."""
         keep = (cell >= 0) & positive_weight
         ones = np.ones(keep.sum())
         psus = sp.csr_matrix((ones, (cell[keep], self.psu[keep])), shape=(n_cells, self.n_psus))
-        strata = sp.csr_matrix((ones, (cell[keep], self.stratum[keep])),
-                               shape=(n_cells, self.n_strata))
+        strata = sp.csr_matrix(
+            (ones, (cell[keep], self.stratum[keep])), shape=(n_cells, self.n_strata)
+        )
         psus.sum_duplicates()
         strata.sum_duplicates()
         return (psus.getnnz(axis=1) - strata.getnnz(axis=1)).astype(float)

@@ -1,0 +1,110 @@
+"""The whitelisted filter grammar: parsing, three-valued logic, and refusing anything else."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mhr_indicators import ColumnNotFoundError, FilterError, parse_filter
+from mhr_indicators.filters import evaluate_filter
+
+
+@pytest.fixture()
+def df() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "age": [10, 15, 40, 64, 65, np.nan],
+            "sex": ["F", "M", "F", None, "M", "F"],
+            "sector": ["A", "F", "C", None, "A", "Q"],
+            "cob": ["XSY", "IND", "XSY", "SYR", None, "XSY"],
+            "ref": ["XSY"] * 6,
+            "flag": [True, False, True, True, False, False],
+        }
+    )
+
+
+def ev(text, df):
+    return evaluate_filter(text, df).tolist()
+
+
+def test_comparisons_and_between(df):
+    assert ev("age >= 15 and age <= 64", df) == [False, True, True, True, False, False]
+    assert ev("age between 15 and 64", df) == [False, True, True, True, False, False]
+    assert ev("age not between 15 and 64", df) == [True, False, False, False, True, False]
+    assert ev("15 <= age", df) == [False, True, True, True, True, False]
+    assert ev("sex == 'F'", df) == [True, False, True, False, False, True]
+    assert ev('sex != "F"', df) == [False, True, False, False, True, False]
+    assert ev("flag == true", df) == [True, False, True, True, False, False]
+
+
+def test_in_lists_and_column_comparisons(df):
+    assert ev("sector in ('A', 'F')", df) == [True, True, False, False, True, False]
+    assert ev("sector not in ('A', 'F')", df) == [False, False, True, False, False, True]
+    assert ev("cob != ref", df) == [False, True, False, True, False, False]
+
+
+def test_three_valued_logic_keeps_missing_out(df):
+    # a missing age is neither in the population nor in its negation
+    assert ev("not (age >= 15)", df) == [True, False, False, False, False, False]
+    # unknown or true is true; unknown and false is false
+    assert ev("age >= 15 or sex == 'F'", df) == [True, True, True, True, True, True]
+    assert ev("age >= 15 and sex == 'X'", df) == [False] * 6
+    assert ev("age is missing", df) == [False] * 5 + [True]
+    assert ev("sex is not missing and age < 20", df) == [True, True, False, False, False, False]
+
+
+def test_precedence_and_parentheses(df):
+    assert ev("sex == 'M' or sex == 'F' and age > 30", df) == [
+        False,
+        True,
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert ev("(sex == 'M' or sex == 'F') and age > 30", df) == [
+        False,
+        False,
+        True,
+        False,
+        True,
+        False,
+    ]
+
+
+def test_columns_property():
+    assert parse_filter("age between 15 and 64 and sex in ('F')").columns == ("age", "sex")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "__import__('os').system('ls')",
+        "age >= 15; drop",
+        "age + 1 > 2",
+        "sex == F'",
+        "age >=",
+        "",
+        "age in 'A'",
+        "lambda: 1",
+        "df.loc[0]",
+    ],
+)
+def test_anything_outside_the_grammar_is_refused(text, df):
+    with pytest.raises((FilterError, ColumnNotFoundError)):
+        evaluate_filter(text, df)
+
+
+def test_error_points_at_the_problem():
+    with pytest.raises(FilterError) as e:
+        parse_filter("age >= 15 annd sex == 'F'")
+    assert e.value.position == 10
+    assert "^" in str(e.value)
+
+
+def test_type_mismatch_and_unknown_column(df):
+    with pytest.raises(FilterError, match="cannot compare column 'sex'"):
+        evaluate_filter("sex == 1", df)
+    with pytest.raises(ColumnNotFoundError, match="'agee'"):
+        evaluate_filter("agee > 1", df)
