@@ -121,32 +121,48 @@ class ReplicateStructure:
         factor pattern per PSU, so ranks are computed on a small matrix."""
         w = self.full_weight
         safe = np.where(w > 0, w, 1.0)
-        factors = self.weights / safe[:, None]
-        rounded = pd.DataFrame(np.round(factors, 10))
-        key = pd.util.hash_pandas_object(rounded, index=False).to_numpy()
+        key = np.zeros(len(w), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for r in range(self.n_replicates):  # column by column: memory O(n), not O(n R)
+                column = np.round(self.weights[:, r] / safe, 10)
+                key = key * np.uint64(1_000_003) ^ pd.util.hash_array(column)
         ids, first = pd.factorize(key)
         # representative row of each pattern
         rep_rows = np.zeros(len(first), dtype=np.int64)
         rep_rows[ids[::-1]] = np.arange(len(ids))[::-1]
-        return ids, factors[rep_rows]
+        factors = self.weights[rep_rows] / safe[rep_rows, None]
+        return ids, factors
 
     def degrees_of_freedom(self, cell: np.ndarray, n_cells: int) -> np.ndarray:
-        """Rank of the replicate weights of each cell's rows, minus one (R's ``degf``)."""
+        """Rank of the replicate weights of each cell's rows, minus one (R's ``degf``).
+
+        The rank is taken from each cell's Gram matrix of the distinct factor patterns it holds.
+        Work is bounded by pattern chunks (never a loop over cells): batched BLAS products when
+        most cells hold most patterns, a sparse product when each cell holds few.
+        """
         ids, patterns = self._patterns
         keep = cell >= 0
-        presence = sp.csr_matrix(
+        presence = sp.csc_matrix(
             (np.ones(keep.sum()), (cell[keep], ids[keep])), shape=(n_cells, len(patterns))
         )
         presence.sum_duplicates()
         presence.data[:] = 1.0
         r = self.n_replicates
-        grams = np.zeros((n_cells, r * r))
-        chunk = max(1, int(2**23 // (r * r)))
-        for start in range(0, len(patterns), chunk):  # bounded memory, not a loop over cells
-            u = patterns[start : start + chunk]
-            outer = (u[:, :, None] * u[:, None, :]).reshape(len(u), r * r)
-            grams += presence[:, start : start + chunk] @ outer
-        eig = np.linalg.eigvalsh(grams.reshape(n_cells, r, r))
+        k = len(patterns)
+        grams = np.zeros((n_cells, r, r))
+        if presence.nnz * 4 >= n_cells * k:  # dense presence
+            chunk = max(1, int(2**22 // max(1, n_cells * r)))
+            for start in range(0, k, chunk):
+                block = presence[:, start : start + chunk].toarray()
+                masked = block[:, :, None] * patterns[None, start : start + chunk]
+                grams += np.matmul(masked.transpose(0, 2, 1), masked)
+        else:  # sparse presence
+            chunk = max(1, int(2**23 // (r * r)))
+            for start in range(0, k, chunk):
+                u = patterns[start : start + chunk]
+                outer = (u[:, :, None] * u[:, None, :]).reshape(len(u), r * r)
+                grams += (presence[:, start : start + chunk] @ outer).reshape(n_cells, r, r)
+        eig = np.linalg.eigvalsh(grams)
         top = eig.max(axis=1, keepdims=True)
         rank = (eig > np.maximum(top, 0) * 1e-10).sum(axis=1)
         return np.where(np.asarray(presence.sum(axis=1)).ravel() > 0, rank - 1.0, np.nan)
