@@ -187,7 +187,8 @@ def _key(value) -> str:
 
 
 def test_every_reference_case_is_replayed():
-    assert set(REFERENCE["case"]) == set(CASES)
+    # comparison cases ("cmp_") are replayed through compute() in test_compute_r.py
+    assert set(REFERENCE["case"][~REFERENCE["case"].str.startswith("cmp_")]) == set(CASES)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

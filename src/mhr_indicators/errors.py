@@ -134,3 +134,86 @@ class FilterError(MhrError, ValueError):
         if position is not None:
             pointer = f"\n  {expression}\n  {' ' * position}^"
         super().__init__(f"{message}{pointer}")
+
+
+class SpecError(MhrError, ValueError):
+    """An indicator spec (``indicators/*.yaml``) or a job config is not valid.
+
+    Attributes
+    ----------
+    problems : list of dict
+        One entry per problem: ``file``, ``item`` (indicator id or position), ``field`` and
+        ``message``.
+    """
+
+    def __init__(self, problems: Sequence[dict]):
+        self.problems = list(problems)
+        lines = [f"{len(self.problems)} problem(s) in indicator specs or config:"]
+        for p in self.problems[:20]:
+            lines.append(f"  {p['file']}: {p['item']}: field {p['field']!r}: {p['message']}")
+        if len(self.problems) > 20:
+            lines.append(f"  ... and {len(self.problems) - 20} more")
+        super().__init__("\n".join(lines))
+
+
+class DataValidationError(MhrError, ValueError):
+    """Input data failed its schema: every failing column, check, row and value is listed.
+
+    Attributes
+    ----------
+    failure_cases : pandas.DataFrame
+        Columns ``column``, ``check``, ``index`` (row label) and ``failure_case`` (the value).
+    kind : str
+        The input kind (``survey``, ``stock``, ``admin``, ``ratifications``).
+    source : str or None
+        The file or dataset name, when known.
+    """
+
+    def __init__(self, kind: str, failure_cases, source: str | None = None, n_rows: int = 0):
+        self.kind = kind
+        self.failure_cases = failure_cases
+        self.source = source
+        where = f" ({source})" if source else ""
+        groups = failure_cases.groupby(["column", "check"], sort=False, dropna=False)
+        lines = [
+            f"{kind} data{where} failed {groups.ngroups} check(s) "
+            f"({len(failure_cases)} failing values in {n_rows} rows)"
+        ]
+        for (column, check), rows in groups:
+            if check == "column is missing":
+                lines.append(f"  column {column!r}: is missing")
+                continue
+            shown = rows.head(_MAX_SHOWN)
+            idx = ", ".join(str(i) for i in shown["index"])
+            vals = ", ".join(repr(v) for v in shown["failure_case"])
+            more = f" (and {len(rows) - _MAX_SHOWN} more)" if len(rows) > _MAX_SHOWN else ""
+            lines.append(f"  column {column!r}: {check}    rows {idx}{more}  values {vals}")
+        lines.append(
+            "Fix the source or map the codes in the harmonisation mapping "
+            "(see docs: 'Harmonising a source')."
+        )
+        super().__init__("\n".join(lines))
+
+
+class HarmonisationError(MhrError, ValueError):
+    """A harmonisation mapping cannot be applied (bad mapping, or bands that do not nest)."""
+
+
+class IndicatorInputError(MhrError, ValueError):
+    """A requested indicator cannot be computed from the inputs given.
+
+    Attributes
+    ----------
+    indicator_id : str
+        The indicator.
+    missing : list of str
+        The missing columns or sources.
+    """
+
+    def __init__(self, indicator_id: str, missing: Sequence[str], what: str = "columns"):
+        self.indicator_id = indicator_id
+        self.missing = list(missing)
+        super().__init__(
+            f"indicator {indicator_id} cannot be computed: missing {what} "
+            + ", ".join(repr(m) for m in self.missing)
+        )

@@ -419,3 +419,14 @@ def evaluate_filter(expression: str | Filter, data: pd.DataFrame) -> np.ndarray:
     """
     f = expression if isinstance(expression, Filter) else parse_filter(expression)
     return _eval(f.tree, data, f)[0]
+
+
+def truth_values(expression: str | Filter, data: pd.DataFrame) -> np.ndarray:
+    """Evaluate a filter as a 0/1 variable: 1.0 true, 0.0 false, NaN unknown.
+
+    Used where a condition is *counted* (an indicator's numerator, a derived flag): a row whose
+    condition is unknown because a value is missing must leave the domain, not count as 0.
+    """
+    f = expression if isinstance(expression, Filter) else parse_filter(expression)
+    true, false = _eval(f.tree, data, f)
+    return np.where(true, 1.0, np.where(false, 0.0, np.nan))

@@ -358,15 +358,17 @@ class SurveyDesign:
         self,
         y: np.ndarray,
         x: np.ndarray | None,
-        domain: np.ndarray,
-        by: list[str],
+        cells: Cells,
         total: bool = False,
     ) -> CellEstimate:
-        """Ratio sum(w y)/sum(w x) (x=None: x = 1, a mean), or total sum(w y), per cell."""
-        valid = domain & ~np.isnan(y)
+        """Ratio sum(w y)/sum(w x) (x=None: x = 1, a mean), or total sum(w y), per cell.
+
+        ``cells`` assigns the domain's rows to cells (others: -1); rows with a missing ``y``
+        (or ``x``) leave the domain.
+        """
+        valid = ~np.isnan(y)
         if x is not None:
             valid &= ~np.isnan(x)
-        cells = self._cells(by, domain)
         code = np.where(valid, cells.code, -1)
         g = cells.n_cells
         w = self._w
@@ -409,9 +411,12 @@ class SurveyDesign:
             inv = np.where(ok & (den != 0), 1.0 / np.where(den != 0, den, 1.0), 0.0)
             scores = sp.diags(inv) @ (za - sp.diags(r) @ zb)
         scores = sp.csr_matrix(scores)
-        variance = t.variance(scores, t.strata_present(code, g))
+        present = t.strata_present(code, g)
+        variance = t.variance(scores, present)
         variance = np.where(np.isfinite(value), variance, np.nan)
-        return CellEstimate(cells.labels, value, variance, df, n_unw, n_w, scores=scores)
+        return CellEstimate(
+            cells.labels, value, variance, df, n_unw, n_w, scores=scores, present=present, taylor=t
+        )
 
     @staticmethod
     def _check_ci(ci: str, allowed: Sequence[str]) -> None:
@@ -459,7 +464,8 @@ class SurveyDesign:
         self._check_ci(ci, ("wald", "t"))
         self._check_level(level)
         y = self._variable(variable, "mean variable")
-        return self._ratio(y, None, self._where(where), self._by(by)).to_frame(ci, level)
+        cells = self._cells(self._by(by), self._where(where))
+        return self._ratio(y, None, cells).to_frame(ci, level)
 
     def proportion(
         self,
@@ -497,7 +503,7 @@ class SurveyDesign:
         self._check_level(level)
         domain = self._where(where)
         y = self._binary(variable, domain)
-        est = self._ratio(y, None, domain, self._by(by))
+        est = self._ratio(y, None, self._cells(self._by(by), domain))
         return est.to_frame(ci, level, proportion=True)
 
     def ratio(
@@ -528,7 +534,8 @@ class SurveyDesign:
         self._check_level(level)
         y = self._variable(numerator, "ratio numerator")
         x = self._variable(denominator, "ratio denominator")
-        return self._ratio(y, x, self._where(where), self._by(by)).to_frame(ci, level)
+        cells = self._cells(self._by(by), self._where(where))
+        return self._ratio(y, x, cells).to_frame(ci, level)
 
     def total(
         self,
@@ -556,7 +563,7 @@ class SurveyDesign:
         self._check_ci(ci, ("wald", "t"))
         self._check_level(level)
         y = self._variable(variable, "total variable")
-        est = self._ratio(y, None, self._where(where), self._by(by), total=True)
+        est = self._ratio(y, None, self._cells(self._by(by), self._where(where)), total=True)
         return est.to_frame(ci, level)
 
     def quantile(
@@ -594,31 +601,24 @@ class SurveyDesign:
         if not 0 < q < 1:
             raise EstimationInputError(f"q must be strictly between 0 and 1, got {q!r}")
         x = self._variable(variable, "quantile variable")
-        domain = self._where(where) & ~np.isnan(x)
-        by_cols = self._by(by)
-        cells = self._cells(by_cols, domain)
+        cells = self._cells(self._by(by), self._where(where) & ~np.isnan(x))
+        return self._quantile(x, cells, q, level).to_frame("woodruff", level)
+
+    def _quantile(self, x: np.ndarray, cells: Cells, q: float, level: float) -> CellEstimate:
+        """Math-rule quantile per cell with its Woodruff interval (see :meth:`quantile`)."""
+        code = np.where(np.isnan(x), -1, cells.code)
         g = cells.n_cells
-        sorted_cells = SortedCells(cells.code, x, self._w, g)
+        sorted_cells = SortedCells(code, x, self._w, g)
         qhat = sorted_cells.quantile(np.full(g, q))
         # Woodruff: the CDF at the estimate, with its design-based standard error
-        at_or_below = np.where(cells.code >= 0, x <= qhat[np.maximum(cells.code, 0)], np.nan)
-        cdf = self._ratio(at_or_below.astype(float), None, domain, by_cols)
+        at_or_below = np.where(code >= 0, x <= qhat[np.maximum(code, 0)], np.nan)
+        cdf = self._ratio(at_or_below.astype(float), None, Cells(code, cells.labels))
         tq = t_quantile(level, cdf.df)
         p_lo = cdf.value - tq * cdf.se
         p_hi = cdf.value + tq * cdf.se
         lo = sorted_cells.quantile(np.where(p_lo < 0, np.nan, p_lo))
         hi = sorted_cells.quantile(np.where(p_hi > 1, np.nan, p_hi))
         se = (hi - lo) / (2 * tq)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cv = se / np.abs(qhat)
-        out = cells.labels.copy()
-        out["value"] = qhat
-        out["se"] = se
-        out["ci_lower"] = lo
-        out["ci_upper"] = hi
-        out["cv"] = cv
-        out["n_unweighted"] = cdf.n_unweighted.astype(np.int64)
-        out["n_weighted"] = cdf.n_weighted
-        out["df"] = cdf.df
-        out["n_eff"] = np.nan
-        return out
+        return CellEstimate(
+            cells.labels, qhat, se * se, cdf.df, cdf.n_unweighted, cdf.n_weighted, interval=(lo, hi)
+        )

@@ -11,6 +11,7 @@ from scipy import special
 
 from .intervals import confidence_interval, proportion_effective_n
 from .replicate import ReplicateStructure
+from .taylor import TaylorStructure
 
 RESULT_COLUMNS = (
     "value",
@@ -41,7 +42,33 @@ class CellEstimate:
         Replicate estimates (cells by replicates), for replicate designs.
     replicate_design : ReplicateStructure or None
         The replicate constants, to take variances of transformed estimates.
+    present : scipy.sparse.csr_matrix or None
+        Cells-by-strata presence (linearisation), for the lonely-PSU ``average`` policy.
+    taylor : TaylorStructure or None
+        The linearisation constants.
+    interval : tuple of numpy.ndarray, optional
+        A precomputed interval (Woodruff's for quantiles), used by ``ci="woodruff"``.
     """
+
+    def take(self, rows: np.ndarray) -> CellEstimate:
+        """The estimates of the given cell positions, with their variance material."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return CellEstimate(
+            self.labels.iloc[rows].reset_index(drop=True),
+            self.value[rows],
+            self.variance[rows],
+            self.df[rows],
+            self.n_unweighted[rows],
+            self.n_weighted[rows],
+            scores=None if self.scores is None else self.scores[rows],
+            replicates=None if self.replicates is None else self.replicates[rows],
+            replicate_design=self.replicate_design,
+            present=None if self.present is None else self.present[rows],
+            taylor=self.taylor,
+            interval=None
+            if self.interval is None
+            else (self.interval[0][rows], self.interval[1][rows]),
+        )
 
     labels: pd.DataFrame
     value: np.ndarray
@@ -52,6 +79,9 @@ class CellEstimate:
     scores: sp.csr_matrix | None = None
     replicates: np.ndarray | None = None
     replicate_design: ReplicateStructure | None = None
+    present: sp.csr_matrix | None = None
+    taylor: TaylorStructure | None = None
+    interval: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def se(self) -> np.ndarray:
@@ -68,9 +98,13 @@ class CellEstimate:
                         special.logit(self.replicates), special.logit(self.value)
                     )
                 )
-        lo, hi = confidence_interval(
-            ci, self.value, se, self.df, self.n_unweighted, level, logit_se=logit_se
-        )
+        if ci == "woodruff":
+            lo, hi = self.interval
+        else:
+            lo, hi = confidence_interval(
+                ci, self.value, se, self.df, self.n_unweighted, level, logit_se=logit_se
+            )
+
         with np.errstate(divide="ignore", invalid="ignore"):
             cv = se / np.abs(self.value)
         n_eff = (
