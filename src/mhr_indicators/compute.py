@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .catalogue import Catalogue, catalogue
 from .errors import IndicatorInputError, MhrError
 from .filters import evaluate_filter, truth_values
+from .indicator_catalogue import Catalogue, catalogue
 from .quality import QualityRules, assess, combine, resolve_rules
 from .spec import Indicator
 from .survey import SurveyDesign

@@ -156,7 +156,7 @@ def assess(rows: pd.DataFrame, rules: QualityRules) -> tuple[np.ndarray, np.ndar
     suppress = np.zeros(len(rows), dtype=bool)
     caution = np.zeros(len(rows), dtype=bool)
     review = np.zeros(len(rows), dtype=bool)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):
         for limit, target, values, below in (
             (rules.suppress_n_below, suppress, n, True),
             (rules.flag_n_below, caution, n, True),
