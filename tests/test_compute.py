@@ -56,7 +56,7 @@ def test_contract_columns_and_codes(design):
     assert (res.loc[~res["suppressed"], "flag"] != "X").all()
     # the unemployment rate has no sector breakdown: noted, not computed
     assert (res.loc[res["indicator_id"] == "WORK.O.UR", "sector"] == "_T").all()
-    issues = res.attrs["issues"]
+    issues = pd.DataFrame(res.attrs["issues"])
     assert (
         (issues["indicator_id"] == "WORK.O.UR") & (issues["detail"].str.contains("sector"))
     ).any()
@@ -123,7 +123,7 @@ def test_missing_columns_raise_or_are_collected(design, canonical):
         compute(["WORK.O.INFORMAL", "WORK.O.EPR"], survey=thin)
     res = compute(["WORK.O.INFORMAL", "WORK.O.EPR"], survey=thin, errors="collect")
     assert set(res["indicator_id"]) == {"WORK.O.EPR"}
-    issues = res.attrs["issues"]
+    issues = pd.DataFrame(res.attrs["issues"])
     row = issues[issues["indicator_id"] == "WORK.O.INFORMAL"].iloc[0]
     assert row["problem"] == "IndicatorInputError" and "informal" in row["detail"]
     with pytest.raises(IndicatorInputError, match="source"):

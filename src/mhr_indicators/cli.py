@@ -1,9 +1,12 @@
 """The ``mhr`` command line.
 
-``mhr example`` estimates key labour-market outcomes of the foreign-born and the native-born on
-the shipped synthetic example, with design-based standard errors, and prints (or writes) the table.
+- ``mhr compute CONFIG.yaml`` runs a batch job (see :mod:`mhr_indicators.job`);
+- ``mhr catalogue list [--right R] [--type T] [--source-kind K]`` and ``mhr catalogue show ID``;
+- ``mhr validate DATA --kind survey [--mapping M.yaml] [--indicators ID ...]``;
+- ``mhr example`` estimates key outcomes on the shipped synthetic survey.
 
-Exit codes: 0 success, 1 a data or design error (message on stderr), 2 a usage error.
+Exit codes: 0 success, 1 a data, spec or design error (message on stderr; for ``compute``, also
+when any input of the batch failed — the others are still written), 2 a usage error.
 """
 
 from __future__ import annotations
@@ -13,10 +16,16 @@ import sys
 from collections.abc import Sequence
 
 import pandas as pd
+import yaml
 
 from . import __version__
 from .datasets import load_example
 from .errors import MhrError
+from .harmonise import harmonise
+from .indicator_catalogue import catalogue, load_catalogue
+from .io_tables import read_table, write_table
+from .job import run_job
+from .schemas import validate
 from .survey import SurveyDesign
 
 GROUP = {0.0: "native-born", 1.0: "foreign-born"}
@@ -92,10 +101,82 @@ def _cmd_example(args: argparse.Namespace) -> int:
     print(f"Design: {design!r}\n")
     _print_table(table)
     if args.output:
-        from .io_atomic import write_table
-
         write_table(table, args.output)
         print(f"\nwrote {len(table)} rows to {args.output}")
+    return 0
+
+
+def _cmd_catalogue(args: argparse.Namespace) -> int:
+    cat = load_catalogue(args.catalogue) if args.catalogue else catalogue()
+    if args.action == "show":
+        if not args.id:
+            print("mhr: error: catalogue show needs an indicator id", file=sys.stderr)
+            return 2
+        try:
+            ind = cat[args.id]
+        except KeyError as exc:
+            print(f"mhr: error: {exc.args[0]}", file=sys.stderr)
+            return 1
+        print(
+            yaml.safe_dump(
+                ind.model_dump(exclude_none=True), sort_keys=False, allow_unicode=True, width=100
+            )
+        )
+        return 0
+    sub = cat.filter(right=args.right, type=args.type, source_kind=args.source_kind)
+    frame = sub.to_frame()[["id", "type", "right", "unit", "name"]]
+    print(f"Catalogue {cat.version}: {len(sub)} of {len(cat)} indicators")
+    if len(frame):
+        print(frame.to_string(index=False))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    data = read_table(args.data)
+    if args.mapping:
+        data = harmonise(data, args.mapping)
+    required: list[str] = []
+    for ind_id in args.indicators or []:
+        required += list(catalogue()[ind_id].required_columns)
+    validate(data, args.kind, required=required, source=str(args.data))
+    print(
+        f"{args.data}: {len(data)} rows pass the {args.kind} schema"
+        + (f" and hold the columns of {', '.join(args.indicators)}" if args.indicators else "")
+    )
+    return 0
+
+
+def _cmd_compute(args: argparse.Namespace) -> int:
+    result = run_job(args.config)
+    res = result.results
+    print(
+        f"computed {len(res)} estimates for {res['indicator_id'].nunique()} indicators; "
+        f"{int(res['suppressed'].sum())} withheld by the quality rules"
+    )
+    headline = res[(res[["sex", "age_group", "sector", "legal_status"]] == "_T").all(axis=1)]
+    if len(headline):
+        cols = ["source", "indicator_id", "population", "value", "unit", "se", "flag"]
+        with pd.option_context(
+            "display.width", 160, "display.max_rows", 100, "display.float_format", "{:,.2f}".format
+        ):
+            print("\nHeadline estimates (no breakdown):")
+            print(headline[cols].to_string(index=False), "\n")
+    for path in result.outputs:
+        print(f"wrote {path}")
+    if len(result.issues):
+        print(f"{len(result.issues)} issue(s), see the issues file:")
+        for row in result.issues.head(10).itertuples(index=False):
+            print(
+                f"  [{row.input}] {row.indicator_id or '-'}: {row.problem}: "
+                f"{str(row.detail).splitlines()[0]}"
+            )
+    if result.failed_inputs:
+        print(
+            f"mhr: error: {len(result.failed_inputs)} input(s) failed: "
+            + ", ".join(result.failed_inputs),
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -113,6 +194,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--output", help="also write the table to this .csv or .parquet file")
     ex.set_defaults(func=_cmd_example)
+
+    comp = sub.add_parser("compute", help="run a batch job from a YAML config")
+    comp.add_argument("config", help="the job's YAML file")
+    comp.set_defaults(func=_cmd_compute)
+
+    cat = sub.add_parser("catalogue", help="list or show the indicators of the catalogue")
+    cat.add_argument("action", choices=["list", "show"])
+    cat.add_argument("id", nargs="?", help="indicator id, for 'show'")
+    cat.add_argument("--right")
+    cat.add_argument("--type", choices=["structural", "process", "outcome"])
+    cat.add_argument("--source-kind", choices=["survey", "stock", "admin", "ratification"])
+    cat.add_argument("--catalogue", help="a catalogue folder other than the shipped one")
+    cat.set_defaults(func=_cmd_catalogue)
+
+    val = sub.add_parser("validate", help="check a data file against its canonical schema")
+    val.add_argument("data", help="CSV, Parquet, Stata .dta or SPSS .sav file")
+    val.add_argument(
+        "--kind", default="survey", choices=["survey", "stock", "admin", "ratifications"]
+    )
+    val.add_argument("--mapping", help="harmonisation mapping (YAML) to apply first")
+    val.add_argument("--indicators", nargs="*", help="also require these indicators' columns")
+    val.set_defaults(func=_cmd_validate)
     return parser
 
 
@@ -121,8 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except MhrError as exc:
-        print(f"mhr: error: {exc}", file=sys.stderr)
+    except (MhrError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"mhr: error: {message}", file=sys.stderr)
         return 1
 
 

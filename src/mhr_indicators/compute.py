@@ -51,7 +51,6 @@ RESULT_COLUMNS = [
     "suppressed",
     "source",
 ]
-ISSUE_COLUMNS = ["indicator_id", "problem", "detail"]
 _STATUS = "__migrant_status"
 _CRITERION_COLUMNS = {
     "country_of_birth": (["born_abroad"], ["country_of_birth", "ref_area"]),
@@ -115,9 +114,6 @@ class _Issues:
 
     def note(self, indicator_id: str, problem: str, detail: str) -> None:
         self.rows.append({"indicator_id": indicator_id, "problem": problem, "detail": detail})
-
-    def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=ISSUE_COLUMNS)
 
 
 class _SurveyRun:
@@ -349,7 +345,8 @@ def compute(
         ``"none"`` or custom thresholds.
     errors : {"raise", "collect"}
         On an indicator that cannot be computed: raise, or record it in ``result.attrs["issues"]``
-        (a frame of indicator_id, problem, detail) and compute the rest.
+        (a list of records with indicator_id, problem, detail: ``pd.DataFrame(...)`` it) and
+        compute the rest.
     source : str, optional
         Name of the dataset, written in the ``source`` column (default ``"survey"``).
     level : float
@@ -408,7 +405,7 @@ def compute(
     result = result[RESULT_COLUMNS]
     result["suppressed"] = result["suppressed"].astype(bool)
     result["n_unweighted"] = result["n_unweighted"].astype("int64")
-    result.attrs["issues"] = issues.frame()
+    result.attrs["issues"] = issues.rows  # JSON-serialisable: survives to_parquet
     return result
 
 
