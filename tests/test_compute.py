@@ -184,3 +184,39 @@ def test_nchs_rules_by_hand():
     rows.loc[3, "n_unweighted"] = 2000
     flag, suppressed = assess(rows, PRESETS["nchs_proportions"])
     assert suppressed.tolist()[3] is False and flag.tolist()[3] == "R"
+
+
+def test_unemployment_gap_by_hand():
+    """Nine people in the labour force, each its own PSU (with-replacement, one stratum).
+
+    Foreign-born: weights 1, 2, 1; unemployed 1, 0, 0 -> UR = 1/4.
+    Native-born: weights 1, 1, 2, 2, 2; unemployed 0, 1, 0, 0, 0 -> UR = 1/8.
+    Birthplace not stated: weight 3, unemployed -> in neither group; share 3/15 = 20%.
+    Scores of a domain mean: z = w (y - p) / W inside the domain, 0 outside; they sum to zero,
+    so var = n/(n-1) sum z^2 with n = 9:
+      foreign-born: z = 3/16, -2/16, -1/16 -> var = 9/8 * 14/256
+      native-born:  z = -1/64, 7/64, -2/64 (x3) -> var = 9/8 * 62/4096
+    Disjoint domains of an element sample: cov = 9/8 * (0 - 0 * 0 / 9) = 0, so
+    var(gap) = 9/8 * (14/256 + 62/4096).
+    """
+    df = pd.DataFrame({
+        "ref_area": "XSY", "time_period": 2024, "age": 30, "sex": "F",
+        "w": [1.0, 2, 1, 1, 1, 2, 2, 2, 3],
+        "born_abroad": [1, 1, 1, 0, 0, 0, 0, 0, np.nan],
+        "labour_status": ["unemployed", "employed", "employed", "employed", "unemployed",
+                          "employed", "employed", "employed", "unemployed"],
+    })
+    res = compute(["WORK.O.UR"], survey=mhr.SurveyDesign(df, weights="w"),
+                  quality="none").set_index("population")
+    var_m, var_r = 9 / 8 * 14 / 256, 9 / 8 * 62 / 4096
+    assert res.loc["foreign_born", "value"] == pytest.approx(25.0)
+    assert res.loc["native_born", "value"] == pytest.approx(12.5)
+    assert res.loc["foreign_born", "se"] == pytest.approx(100 * np.sqrt(var_m))
+    assert res.loc["native_born", "se"] == pytest.approx(100 * np.sqrt(var_r))
+    assert res.loc["gap", "value"] == pytest.approx(12.5)
+    assert res.loc["gap", "se"] == pytest.approx(100 * np.sqrt(var_m + var_r))
+    assert res.loc["ratio", "value"] == pytest.approx(2.0)
+    # delta method: var(a/b) = (var_a + (a/b)^2 var_b) / b^2 with zero covariance
+    assert res.loc["ratio", "se"] == pytest.approx(np.sqrt((var_m + 4 * var_r) / (1 / 8) ** 2))
+    assert res.loc["not_stated_share", "value"] == pytest.approx(20.0)
+    assert res.loc["gap", "n_unweighted"] == 8
