@@ -199,15 +199,30 @@ def test_unemployment_gap_by_hand():
     Disjoint domains of an element sample: cov = 9/8 * (0 - 0 * 0 / 9) = 0, so
     var(gap) = 9/8 * (14/256 + 62/4096).
     """
-    df = pd.DataFrame({
-        "ref_area": "XSY", "time_period": 2024, "age": 30, "sex": "F",
-        "w": [1.0, 2, 1, 1, 1, 2, 2, 2, 3],
-        "born_abroad": [1, 1, 1, 0, 0, 0, 0, 0, np.nan],
-        "labour_status": ["unemployed", "employed", "employed", "employed", "unemployed",
-                          "employed", "employed", "employed", "unemployed"],
-    })
-    res = compute(["WORK.O.UR"], survey=mhr.SurveyDesign(df, weights="w"),
-                  quality="none").set_index("population")
+    df = pd.DataFrame(
+        {
+            "ref_area": "XSY",
+            "time_period": 2024,
+            "age": 30,
+            "sex": "F",
+            "w": [1.0, 2, 1, 1, 1, 2, 2, 2, 3],
+            "born_abroad": [1, 1, 1, 0, 0, 0, 0, 0, np.nan],
+            "labour_status": [
+                "unemployed",
+                "employed",
+                "employed",
+                "employed",
+                "unemployed",
+                "employed",
+                "employed",
+                "employed",
+                "unemployed",
+            ],
+        }
+    )
+    res = compute(
+        ["WORK.O.UR"], survey=mhr.SurveyDesign(df, weights="w"), quality="none"
+    ).set_index("population")
     var_m, var_r = 9 / 8 * 14 / 256, 9 / 8 * 62 / 4096
     assert res.loc["foreign_born", "value"] == pytest.approx(25.0)
     assert res.loc["native_born", "value"] == pytest.approx(12.5)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .aggregate import compute_aggregate
 from .errors import IndicatorInputError, MhrError
 from .filters import evaluate_filter, truth_values
 from .indicator_catalogue import Catalogue, catalogue
@@ -310,6 +311,40 @@ def _finish(block: pd.DataFrame, flag: np.ndarray, suppressed: np.ndarray) -> pd
     return block
 
 
+_REQUIRED_AGGREGATE = {
+    "stock": ["ref_area", "time_period", "measure", "value"],
+    "admin": ["ref_area", "time_period", "measure", "value"],
+    "ratification": ["ref_area", "instrument", "status"],
+}
+
+
+def _aggregate_indicator(
+    ind: Indicator,
+    table: pd.DataFrame,
+    kind: str,
+    dims: Sequence[str],
+    issues: _Issues,
+    source: str | None,
+) -> pd.DataFrame:
+    missing = [c for c in _REQUIRED_AGGREGATE[kind] if c not in table.columns]
+    if missing:
+        raise IndicatorInputError(ind.id, missing)
+    use = [d for d in dims if d in ind.disaggregations and d in table.columns]
+    for d in dims:
+        if d not in use:
+            issues.note(
+                ind.id,
+                "not_disaggregated",
+                f"{d} is not a disaggregation of {ind.id} or not in the {kind} table",
+            )
+    rows = compute_aggregate(ind, table, kind, use, DIMENSIONS, source or kind)
+    rows["indicator_id"] = ind.id
+    rows["type"] = ind.type
+    rows["right"] = ind.right
+    rows["attribute"] = ind.attribute
+    return rows
+
+
 def compute(
     indicators: str | Indicator | Catalogue | Iterable[str | Indicator],
     *,
@@ -369,7 +404,7 @@ def compute(
     rules = resolve_rules(quality)
     issues = _Issues(errors)
     run = _SurveyRun(survey, rules, level, source or "survey") if survey is not None else None
-    inputs = {"survey": survey, "stock": stock, "admin": admin, "ratifications": ratifications}
+    inputs = {"survey": survey, "stock": stock, "admin": admin, "ratification": ratifications}
     parts = []
     for ind in inds:
         try:
@@ -377,9 +412,10 @@ def compute(
             if not kinds:
                 raise IndicatorInputError(ind.id, ind.source_kind, what="source (one of)")
             if kinds[0] != "survey":
-                raise IndicatorInputError(
-                    ind.id, [kinds[0]], what="support in this version for source kind"
+                parts.append(
+                    _aggregate_indicator(ind, inputs[kinds[0]], kinds[0], dims, issues, source)
                 )
+                continue
             data = run.data
             missing = [
                 c
@@ -404,7 +440,7 @@ def compute(
     result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
     result = result[RESULT_COLUMNS]
     result["suppressed"] = result["suppressed"].astype(bool)
-    result["n_unweighted"] = result["n_unweighted"].astype("int64")
+    result["n_unweighted"] = result["n_unweighted"].astype("Int64")
     result.attrs["issues"] = issues.rows  # JSON-serialisable: survives to_parquet
     return result
 

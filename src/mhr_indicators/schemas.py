@@ -110,7 +110,7 @@ class Ratifications(pa.DataFrameModel):
 
     ref_area: Series = pa.Field(str_matches=ISO3)
     instrument: Series = pa.Field(nullable=False)
-    status: Series = pa.Field(isin=["ratified", "signed", "not_signed"])
+    status: Series = pa.Field(isin=["ratified", "signed", "not_signed", "denounced"])
     year: Optional[Series] = pa.Field(ge=1945, le=2100, nullable=True)
 
     class Config:

@@ -17,10 +17,11 @@ from .filters import parse_filter
 IndicatorType = Literal["structural", "process", "outcome"]
 SourceKind = Literal["survey", "stock", "admin", "ratification"]
 Statistic = Literal[
-    "proportion", "mean", "ratio", "total", "quantile", "rate_per", "count", "status"
+    "proportion", "mean", "ratio", "total", "quantile", "rate_per", "growth_rate", "status"
 ]
 Unit = Literal[
     "percent",
+    "percent_per_year",
     "per_100000",
     "per_1000",
     "currency_per_month",
@@ -86,8 +87,11 @@ class Indicator(BaseModel):
     statistic : str
         ``proportion`` (share of ``population`` meeting ``numerator``, a filter, or with
         ``variable`` = 1), ``mean`` / ``quantile`` / ``total`` of ``variable``, ``ratio`` of the
-        totals of ``numerator`` and ``denominator`` (columns), ``rate_per`` / ``count`` / ``status``
-        for administrative and ratification sources.
+        totals of ``numerator`` and ``denominator`` (columns) — from survey microdata;
+        ``rate_per`` (sum of the rows matching the ``numerator`` filter over those matching the
+        ``denominator`` filter) and ``growth_rate`` (of the rows matching ``variable``) — from
+        aggregate stock or administrative tables; ``status`` (party to the instrument named by
+        ``variable``) — from ratification records.
     population : str
         Eligibility filter: the denominator's population. A rate's numerator is counted inside it,
         so numerator and denominator always cover the same population (matching coverage).
@@ -135,14 +139,24 @@ class Indicator(BaseModel):
             "total": ("variable", self.variable),
             "ratio": ("numerator and denominator", self.numerator and self.denominator),
             "rate_per": ("numerator and denominator", self.numerator and self.denominator),
-            "count": ("numerator", self.numerator),
-            "status": ("variable", self.variable),
+            "growth_rate": ("variable", self.variable),
+            "status": ("variable (the instrument)", self.variable),
         }
         what, ok = need[self.statistic]
         if not ok:
             raise ValueError(f"statistic {self.statistic!r} needs {what}")
         if self.statistic == "proportion" and self.numerator:
             parse_filter(self.numerator)
+        if self.statistic == "rate_per":
+            parse_filter(self.numerator)
+            parse_filter(self.denominator)
+        if self.statistic == "growth_rate":
+            parse_filter(self.variable)
+        if self.statistic in ("rate_per", "growth_rate") and "survey" in self.source_kind:
+            raise ValueError(
+                f"statistic {self.statistic!r} is for aggregate sources (stock, admin), "
+                "not survey microdata"
+            )
         if "survey" in self.source_kind and self.type != "structural":
             if self.migrant_criterion is None or self.reference_group is None:
                 raise ValueError("a survey indicator needs migrant_criterion and reference_group")
@@ -183,6 +197,8 @@ class Indicator(BaseModel):
     @property
     def required_columns(self) -> tuple[str, ...]:
         """Canonical survey columns this indicator reads (besides weights and design)."""
+        if "survey" not in self.source_kind:
+            return ()
         cols: list[str] = []
         for text in (self.population, self.numerator if self.statistic == "proportion" else None):
             if text:
