@@ -202,6 +202,7 @@ def _group_rows(
     out["p"] = frame["value"].to_numpy()
     out["df"] = frame["df"].to_numpy()
     out["is_proportion"] = ind.statistic == "proportion"
+    out["has_variance"] = run.design.variance != "none"
     return out
 
 
@@ -304,7 +305,8 @@ def _survey_indicator(ind: Indicator, run: _SurveyRun, dims: Sequence[str]) -> p
 
 def _finish(block: pd.DataFrame, flag: np.ndarray, suppressed: np.ndarray) -> pd.DataFrame:
     """Attach flags, withhold suppressed values (the row stays), drop working columns."""
-    block = block.drop(columns=["p", "df", "is_proportion"], errors="ignore").copy()
+    block = block.drop(columns=["p", "df", "is_proportion", "has_variance"], errors="ignore")
+    block = block.copy()
     block["flag"] = flag
     block["suppressed"] = np.asarray(suppressed, dtype=bool)
     block.loc[block["suppressed"], ["value", "se", "ci_lower", "ci_upper", "cv"]] = np.nan

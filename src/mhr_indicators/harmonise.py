@@ -19,7 +19,13 @@ A mapping is a dict (or a YAML file holding one) with any of these keys, applied
       ``Y15T24``, ..., ``Y_GE65``;
     - ``rebin: {from: age_group, groups: [Y15T24, Y25T54, ...]}`` — merge age bands into wider
       ones; refuses bands that do not nest;
-    - ``divide: {numerator: A, denominator: B, multiplier: m}`` — A / B * m (missing where B is 0).
+    - ``divide: {numerator: A, denominator: B, multiplier: m}`` — A / B * m (missing where B is 0;
+      B may be a number);
+    - ``map: {from: COL, values: {code: value, ...}}`` — a new column from another's codes
+      (codes not listed become missing);
+    - ``ranges: {from: COL, ranges: [[low, high, value], ...]}`` — the value of the inclusive
+      range a code falls in (codes in no range become missing), for code lists such as industry
+      classifications.
 ``keep``
     A list of columns to keep (default: all).
 
@@ -123,6 +129,15 @@ def _need(df: pd.DataFrame, col: str, role: str) -> pd.Series:
     return df[col]
 
 
+def _typed(values: pd.Series) -> pd.Series:
+    """Numbers as a numeric column (missing as NaN), text as text: codes mapped to 0/1 must
+    compare as numbers in filters."""
+    present = values.dropna()
+    if len(present) and present.map(lambda v: isinstance(v, (int, float, np.number))).all():
+        return pd.to_numeric(values, errors="coerce")
+    return values
+
+
 def _derive(df: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
     spec = dict(spec)
     column = spec.pop("column", None)
@@ -145,16 +160,31 @@ def _derive(df: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
         df[column] = rebin_age_groups(
             _need(df, args.get("from", "age_group"), "rebin source"), list(args["groups"])
         )
+    elif kind == "map":
+        source = _need(df, args["from"], "map source")
+        mapped = source.map(dict(args["values"])).astype(object)
+        df[column] = _typed(mapped.where(source.isin(list(args["values"])), None))
+    elif kind == "ranges":
+        source = pd.to_numeric(_need(df, args["from"], "ranges source"))
+        out = pd.Series(None, index=df.index, dtype=object)
+        for low, high, value in args["ranges"]:
+            out[(source >= low) & (source <= high)] = value
+        df[column] = _typed(out)
     elif kind == "divide":
         num = pd.to_numeric(_need(df, args["numerator"], "divide numerator"))
-        den = pd.to_numeric(_need(df, args["denominator"], "divide denominator"))
+        den_arg = args["denominator"]
+        den = (
+            pd.Series(float(den_arg), index=df.index)
+            if isinstance(den_arg, (int, float))
+            else pd.to_numeric(_need(df, den_arg, "divide denominator"))
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = num / den.where(den != 0) * float(args.get("multiplier", 1.0))
         df[column] = ratio
     else:
         raise HarmonisationError(
             f"unknown derivation {kind!r} for column {column!r}; use flag, "
-            "age_bands, rebin or divide"
+            "age_bands, rebin, divide, map or ranges"
         )
     return df
 

@@ -58,6 +58,7 @@ class DesignConfig(BaseModel):
     rscales: list[float] | None = None
     mse: bool = True
     lonely_psu: Literal["fail", "remove", "adjust", "average", "certainty"] = "fail"
+    variance: Literal["design", "none"] = "design"
 
     def build(self, data: pd.DataFrame) -> SurveyDesign:
         kwargs = self.model_dump()

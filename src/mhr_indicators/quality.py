@@ -14,6 +14,10 @@ Flags
     Flagged for statistical review (NCHS: fewer than 8 degrees of freedom, or p of 0 or 1).
 ``"X"``
     Withheld as too unreliable (``suppressed`` is true).
+``"N"``
+    A sample estimate without a standard error: the data carried no design information
+    (``SurveyDesign(..., variance="none")``), so its reliability cannot be assessed beyond the
+    case counts. Not used for counts from complete sources (stock, administrative, ratification).
 
 Presets
 -------
@@ -178,17 +182,24 @@ def assess(rows: pd.DataFrame, rules: QualityRules) -> tuple[np.ndarray, np.ndar
             width = (rows["ci_upper"] - rows["ci_lower"]).to_numpy(float)
             rel = np.abs(width / value)
             suppress |= ~prop & ((n < 10) | (rel > 1.6))
-    flag = np.where(suppress, "X", np.where(review, "R", np.where(caution, "U", "")))
+    no_se = (
+        ~rows["has_variance"].to_numpy(bool)
+        if "has_variance" in rows
+        else np.zeros(len(rows), dtype=bool)
+    )
+    flag = np.where(
+        suppress, "X", np.where(review, "R", np.where(caution, "U", np.where(no_se, "N", "")))
+    )
     return flag.astype(object), suppress
 
 
 def combine(flag_a: np.ndarray, flag_b: np.ndarray, sup_a: np.ndarray, sup_b: np.ndarray):
     """Flag and suppression of a comparison from those of its two groups."""
     suppressed = sup_a | sup_b
-    order = {"X": 3, "R": 2, "U": 1, "": 0}
+    order = {"X": 4, "R": 3, "U": 2, "N": 1, "": 0}
     worst = np.maximum(
         pd.Series(flag_a, dtype=object).map(order).to_numpy(int),
         pd.Series(flag_b, dtype=object).map(order).to_numpy(int),
     )
-    back = np.array(["", "U", "R", "X"], dtype=object)
+    back = np.array(["", "N", "U", "R", "X"], dtype=object)
     return back[worst], suppressed

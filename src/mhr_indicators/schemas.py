@@ -59,6 +59,10 @@ class SurveyMicrodata(pa.DataFrameModel):
     born_abroad: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     foreign_citizen: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     legal_status: Optional[Series] = pa.Field(isin=LEGAL_STATUS, nullable=True)
+    citizenship_status: Optional[Series] = pa.Field(
+        isin=["citizen_by_birth", "naturalised", "non_citizen"], nullable=True
+    )
+    armed_forces: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     labour_status: Optional[Series] = pa.Field(isin=LABOUR_STATUS, nullable=True)
     sector: Optional[Series] = pa.Field(isin=ISIC_SECTIONS, nullable=True)
     informal: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)

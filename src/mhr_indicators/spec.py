@@ -212,6 +212,29 @@ class Indicator(BaseModel):
                 cols.append(col)
         return tuple(dict.fromkeys(cols))
 
+    def for_criterion(self, criterion: str) -> Indicator:
+        """The same indicator with migrants defined by another criterion.
+
+        The id gets the ILOSTAT suffix of the criterion (``_CBR`` country of birth, ``_CCT``
+        citizenship, ``_LGS`` legal status) and the reference group follows it (native-born,
+        nationals). Use it to publish both series, as ILOSTAT does.
+        """
+        if criterion == self.migrant_criterion:
+            return self
+        suffix = {"country_of_birth": "_CBR", "citizenship": "_CCT", "legal_status": "_LGS"}
+        reference = {
+            "country_of_birth": "native_born",
+            "citizenship": "nationals",
+            "legal_status": "nationals",
+        }
+        data = self.model_dump()
+        data.update(
+            id=self.id + suffix[criterion],
+            migrant_criterion=criterion,
+            reference_group=("total" if self.reference_group == "total" else reference[criterion]),
+        )
+        return Indicator.model_validate(data)
+
     def reports(self, population: str) -> bool:
         """Whether rows of this ``population`` kind are part of the indicator's output."""
         return self.report is None or population in self.report

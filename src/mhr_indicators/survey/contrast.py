@@ -55,6 +55,8 @@ def compare(a: CellEstimate, b: CellEstimate, kind: str) -> tuple[np.ndarray, np
     value, ga, gb = _value_and_gradient(kind, a.value, b.value)
     ga = np.nan_to_num(ga, nan=0.0, posinf=0.0, neginf=0.0)
     gb = np.nan_to_num(gb, nan=0.0, posinf=0.0, neginf=0.0)
+    if a.replicates is None and a.scores is None:  # a design without variance information
+        return value, np.full(len(value), np.nan)
     if a.replicates is not None:
         combo = ga[:, None] * a.replicates + gb[:, None] * b.replicates
         variance = a.replicate_design.variance(combo, ga * a.value + gb * b.value)

@@ -69,6 +69,12 @@ class SurveyDesign:
     mse : bool, default True
         Centre replicate deviations on the full-sample estimate (R's ``mse=TRUE``); ``False``
         centres them on the mean of the replicates (R's default).
+    variance : {"design", "none"}, default "design"
+        ``"none"`` declares that the data carry no design information (e.g. a public-use extract
+        without strata, PSUs or replicate weights): estimates come with missing standard errors,
+        intervals and degrees of freedom, rather than a with-replacement formula that would
+        understate the error of a clustered sample. (With ``"design"`` and no strata, PSUs or
+        replicate weights, every row is its own PSU, as R's ``svydesign(ids=~1)``.)
     lonely_psu : {"fail", "remove", "adjust", "average", "certainty"}, default "fail"
         What to do with a stratum holding a single PSU, as R's ``survey.lonely.psu`` option:
         fail with an error naming the strata; contribute nothing (``remove``, ``certainty``);
@@ -97,6 +103,7 @@ class SurveyDesign:
         rscales: Sequence[float] | None = None,
         mse: bool = True,
         lonely_psu: str = "fail",
+        variance: str = "design",
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise DesignError(f"data must be a pandas DataFrame, got {type(data).__name__}")
@@ -124,7 +131,20 @@ class SurveyDesign:
             raise DesignError(f"column {weights!r} (weights): every weight is zero", column=weights)
         w.flags.writeable = False
         s(self, "_w", w)
-        if replicate_weights is not None:
+        if variance not in ("design", "none"):
+            raise DesignError(f"variance must be 'design' or 'none', not {variance!r}")
+        s(self, "variance", variance)
+        if variance == "none":
+            if strata or psu or fpc or replicate_weights is not None or method is not None:
+                raise DesignError(
+                    "variance='none' declares that the data carry no design information: do "
+                    "not give strata, psu, fpc or replicate weights with it"
+                )
+            s(self, "replicate_weights", None)
+            s(self, "method", "none")
+            s(self, "_rep", None)
+            s(self, "_taylor", None)
+        elif replicate_weights is not None:
             if strata or psu or fpc:
                 raise DesignError(
                     "give either strata/psu/fpc (linearisation) or "
@@ -270,7 +290,9 @@ class SurveyDesign:
         return float(self._df(everyone, 1)[0])
 
     def __repr__(self) -> str:
-        if self._rep is not None:
+        if self.variance == "none":
+            kind = "no design information: estimates without standard errors"
+        elif self._rep is not None:
             kind = (
                 f"{self._rep.n_replicates} {self.method} replicate weights "
                 f"(scale {self._rep.scale:.6g}, mse={self._rep.mse})"
@@ -347,6 +369,8 @@ class SurveyDesign:
 
     # --- engine --------------------------------------------------------------------------------
     def _df(self, cell: np.ndarray, n_cells: int) -> np.ndarray:
+        if self.variance == "none":
+            return np.full(n_cells, np.nan)
         if self._rep is not None:
             return self._rep.degrees_of_freedom(cell, n_cells)
         return self._taylor.degrees_of_freedom(cell, self._w > 0, n_cells)
@@ -382,6 +406,8 @@ class SurveyDesign:
         with np.errstate(divide="ignore", invalid="ignore"):
             value = num if total else np.where(den != 0, num / den, np.nan)
         df = self._df(code, g)
+        if self.variance == "none":
+            return CellEstimate(cells.labels, value, np.full(g, np.nan), df, n_unw, n_w)
         if self._rep is not None:
             rnum = self._rep.cell_sums(code, yv, g)
             if total:
