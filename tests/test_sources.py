@@ -137,8 +137,12 @@ def test_treaty_status_and_report():
 def test_structural_indicators_from_records():
     records = read_treaty_status(shared_data("treaty_ratification_2022"))
     res = mhr.compute(
-        mhr.catalogue().filter(type="structural"), ratifications=records.ratifications
+        mhr.catalogue().filter(type="structural"),
+        ratifications=records.ratifications,
+        errors="collect",
     )
+    missing = {i["indicator_id"] for i in res.attrs["issues"]}
+    assert missing == {"WORK.S.ILO_C143", "WORK.S.ILO_C189", "LIBERTY.S.NO_CHILD_DETENTION"}
     icrmw = res[res["indicator_id"] == "WORK.S.ICRMW"].set_index("ref_area")
     assert icrmw.loc["MEX", "value"] == 1 and icrmw.loc["FRA", "value"] == 0
     assert icrmw.loc["MEX", "source"].endswith("ICRMW ratified or acceded 1999")

@@ -58,7 +58,8 @@ def ratio_of_sums(
         summed = rows.groupby(group_keys, dropna=False, observed=True)["value"].sum(min_count=1)
         parts.append(summed)
     num, den = parts
-    joined = pd.concat([num.rename("num"), den.rename("den")], axis=1, join="inner")
+    # outer join: a numerator cell without its denominator (or the reverse) stays, with no value
+    joined = pd.concat([num.rename("num"), den.rename("den")], axis=1, join="outer")
     joined = joined.reset_index()
     with np.errstate(divide="ignore", invalid="ignore"):
         joined["value"] = np.where(joined["den"] > 0, joined["num"] / joined["den"], np.nan)
@@ -95,7 +96,8 @@ def growth_rate(
 
 
 def ratification_status(ind: Indicator, table: pd.DataFrame) -> pd.DataFrame:
-    """``status`` indicators: 1 if the state is a party to the instrument (``variable``), else 0.
+    """``status`` indicators: 1 if the State is a party to the instrument (``variable``) or the
+    law or policy it names is in force, else 0.
 
     The ``source`` column carries the instrument and the year of ratification or accession.
     """
@@ -104,7 +106,7 @@ def ratification_status(ind: Indicator, table: pd.DataFrame) -> pd.DataFrame:
         raise IndicatorInputError(
             ind.id, [f"ratification records for {ind.variable}"], what="input"
         )
-    party = (rows["status"] == "ratified").to_numpy()
+    party = rows["status"].isin(["ratified", "in_force"]).to_numpy()
     out = pd.DataFrame(
         {
             "ref_area": rows["ref_area"].to_numpy(),
@@ -115,11 +117,11 @@ def ratification_status(ind: Indicator, table: pd.DataFrame) -> pd.DataFrame:
     )
     year = rows["year"] if "year" in rows else pd.Series(np.nan, index=rows.index)
     origin = rows["source"] if "source" in rows else pd.Series("", index=rows.index)
+    verb = np.where(rows["status"] == "in_force", " in force since ", " ratified or acceded ")
+    years = year.astype("Int64").astype(str).replace("<NA>", "(year unknown)")
     detail = np.where(
         party,
-        ind.variable
-        + " ratified or acceded "
-        + year.astype("Int64").astype(str).replace("<NA>", "(year unknown)"),
+        ind.variable + verb + years,
         ind.variable + " " + rows["status"].astype(str).str.replace("_", " "),
     )
     out["source"] = [f"{o}: {d}" if o else d for o, d in zip(origin, detail, strict=True)]

@@ -371,7 +371,9 @@ def compute(
         Canonical survey microdata with its design (validate it with
         :func:`mhr_indicators.schemas.validate` first). Needs ``ref_area`` and ``time_period``.
     stock, admin, ratifications : pandas.DataFrame, optional
-        Aggregate inputs, for indicators fed by those sources.
+        Aggregate inputs, for indicators fed by those sources: tidy tables with ``measure`` and
+        ``value`` columns (stock, admin), or legal-framework records (ratifications). Admin
+        indicators may take their denominators (e.g. the migrant stock) from ``stock``.
     by : list of str, optional
         Disaggregations among ``sex``, ``age_group``, ``sector``, ``legal_status``. Every subset
         is computed, so each dimension also appears at its total (``_T``). An indicator is broken
@@ -414,9 +416,11 @@ def compute(
             if not kinds:
                 raise IndicatorInputError(ind.id, ind.source_kind, what="source (one of)")
             if kinds[0] != "survey":
-                parts.append(
-                    _aggregate_indicator(ind, inputs[kinds[0]], kinds[0], dims, issues, source)
-                )
+                table = inputs[kinds[0]]
+                if kinds[0] == "admin" and stock is not None:
+                    # administrative counts over denominators from the stock table
+                    table = pd.concat([table, stock], ignore_index=True)
+                parts.append(_aggregate_indicator(ind, table, kinds[0], dims, issues, source))
                 continue
             data = run.data
             missing = [

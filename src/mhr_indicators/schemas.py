@@ -95,14 +95,17 @@ class MigrantStock(pa.DataFrameModel):
 
 
 class AdminCounts(pa.DataFrameModel):
-    """Administrative counts: a numerator and its denominator per cell."""
+    """Administrative counts in tidy form: one row per area, period, cell and ``measure`` (e.g.
+    ``immigration_detention``, ``detected_trafficking_victims``, ``occupational_injuries``,
+    ``workers``), with ``_T`` for totals. A rate's numerator and denominator are two measures
+    over the same cells (matching coverage, SDG 8.8.1)."""
 
     ref_area: Series = pa.Field(nullable=False)
     time_period: Series = pa.Field(nullable=False)
     measure: Series = pa.Field(nullable=False)
-    numerator: Series = pa.Field(ge=0)
-    denominator: Optional[Series] = pa.Field(gt=0, nullable=True)
+    value: Series = pa.Field(ge=0, nullable=True)
     sex: Optional[Series] = pa.Field(isin=[*SEX, "_T"])
+    age_group: Optional[Series] = pa.Field(nullable=True)
 
     class Config:
         strict = False
@@ -110,11 +113,15 @@ class AdminCounts(pa.DataFrameModel):
 
 
 class Ratifications(pa.DataFrameModel):
-    """Treaty ratification records, one row per state and instrument."""
+    """Legal-framework records, one row per State and instrument: treaties (``ratified``,
+    ``signed``, ``not_signed``, ``denounced``) and national laws or policies (``in_force``,
+    ``not_in_force``). ``datasets/templates/legal_framework.csv`` is a template to fill in."""
 
     ref_area: Series = pa.Field(str_matches=ISO3)
     instrument: Series = pa.Field(nullable=False)
-    status: Series = pa.Field(isin=["ratified", "signed", "not_signed", "denounced"])
+    status: Series = pa.Field(
+        isin=["ratified", "signed", "not_signed", "denounced", "in_force", "not_in_force"]
+    )
     year: Optional[Series] = pa.Field(ge=1945, le=2100, nullable=True)
 
     class Config:
