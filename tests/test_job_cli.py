@@ -13,7 +13,7 @@ from mhr_indicators.cli import main
 from mhr_indicators.io_tables import read_metadata, read_table, sha256
 from mhr_indicators.job import load_job, run_job
 
-from .conftest import REPO
+from .conftest import REPO, shared_data
 
 
 @pytest.fixture()
@@ -58,8 +58,8 @@ def test_batch_reports_a_bad_input_and_completes_the_rest(workdir, capsys):
     results = pd.read_parquet(workdir / "out" / "results.parquet")  # ... the others are written
     assert set(results["source"]) == {"XSY", "XSZ"}
     assert set(zip(results["ref_area"], results["time_period"], strict=True)) == {
-        ("XSY", 2024),
-        ("XSZ", 2023),
+        ("XSY", "2024"),
+        ("XSZ", "2023"),
     }
     csv = pd.read_csv(workdir / "out" / "results.csv")
     assert len(csv) == len(results)
@@ -175,3 +175,36 @@ def test_readers(workdir):
         read_table(workdir / "mappings" / "example_lfs.yaml")
     with pytest.raises(mhr.MhrError, match="does not exist"):
         read_table(workdir / "nope.csv")
+
+
+def test_job_with_real_sources(tmp_path):
+    """Survey, DESA workbook, treaty folder and the legal template in one batch."""
+    desa = shared_data("undesa_ims") / "UN_MigrantStockTotal_2019.xlsx"
+    treaties = shared_data("treaty_ratification_2022")
+    cfg = {
+        "indicators": "all",
+        "inputs": [
+            {"name": "DESA", "kind": "stock", "reader": "undesa", "path": str(desa)},
+            {
+                "name": "UNTC",
+                "kind": "ratifications",
+                "reader": "treaty_status",
+                "path": str(treaties),
+            },
+            {
+                "name": "LEGAL",
+                "kind": "ratifications",
+                "path": str(REPO / "datasets" / "templates" / "legal_framework.csv"),
+            },
+        ],
+        "output": {"path": "out/all", "formats": ["parquet"]},
+    }
+    path = tmp_path / "job.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    result = run_job(path)
+    assert result.failed_inputs == []
+    res = pd.read_parquet(tmp_path / "out" / "all.parquet")
+    assert {"CONTEXT.O.STOCK_PCT", "WORK.S.ICRMW", "WORK.S.ILO_C189"} <= set(res["indicator_id"])
+    quality = result.issues[result.issues["problem"] == "source_data_quality"]
+    assert quality["detail"].str.contains("Moldova").any()
+    assert res["time_period"].map(lambda v: isinstance(v, str)).all()

@@ -224,6 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except OSError as exc:
+        print(f"mhr: error: {exc}", file=sys.stderr)
+        return 1
     except (MhrError, KeyError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"mhr: error: {message}", file=sys.stderr)

@@ -313,6 +313,14 @@ def _finish(block: pd.DataFrame, flag: np.ndarray, suppressed: np.ndarray) -> pd
     return block
 
 
+def _period_text(value) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
 _REQUIRED_AGGREGATE = {
     "stock": ["ref_area", "time_period", "measure", "value"],
     "admin": ["ref_area", "time_period", "measure", "value"],
@@ -445,6 +453,8 @@ def compute(
             issues.report(exc, ind.id)
     result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
     result = result[RESULT_COLUMNS]
+    # a year or a period string ("2015-2020"): always text, so that one table holds both
+    result["time_period"] = result["time_period"].map(_period_text).astype(object)
     result["suppressed"] = result["suppressed"].astype(bool)
     result["n_unweighted"] = result["n_unweighted"].astype("Int64")
     result.attrs["issues"] = issues.rows  # JSON-serialisable: survives to_parquet

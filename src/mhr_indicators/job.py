@@ -28,7 +28,7 @@ from typing import Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import __version__
 from .compute import RESULT_COLUMNS, compute
@@ -37,6 +37,7 @@ from .harmonise import harmonise
 from .indicator_catalogue import Catalogue, catalogue, load_catalogue
 from .io_tables import read_table, sha256, write_table
 from .schemas import validate
+from .sources import read_treaty_status, read_undesa_stock
 from .spec import Dimension
 from .survey import SurveyDesign
 
@@ -78,14 +79,29 @@ class DesignConfig(BaseModel):
 
 
 class InputConfig(BaseModel):
-    """One input file: a country-year survey, its mapping and its design."""
+    """One input: a country-year survey (with its mapping and design), a migrant-stock table,
+    administrative counts, or legal-framework records.
+
+    ``reader`` chooses how ``path`` is read: ``table`` (CSV, Parquet, Stata, SPSS), ``undesa``
+    (a UN DESA International Migrant Stock workbook) or ``treaty_status`` (a folder of
+    ``hr_status_*.csv`` files; its data-quality report goes to the issues file).
+    """
 
     model_config = ConfigDict(extra="forbid")
     name: str
     path: str
-    kind: Literal["survey"] = "survey"
+    kind: Literal["survey", "stock", "admin", "ratifications"] = "survey"
+    reader: Literal["table", "undesa", "treaty_status"] = "table"
     mapping: str | None = None
-    design: DesignConfig
+    design: DesignConfig | None = None
+
+    @model_validator(mode="after")
+    def _survey_needs_design(self) -> InputConfig:
+        if self.kind == "survey" and self.design is None:
+            raise ValueError("a survey input needs a design (at least its weights)")
+        if self.kind != "survey" and self.design is not None:
+            raise ValueError(f"a {self.kind} input has no sampling design")
+        return self
 
 
 class OutputConfig(BaseModel):
@@ -151,24 +167,49 @@ def _indicators(cfg: JobConfig, cat: Catalogue) -> list:
     return [cat[i] for i in cfg.indicators]
 
 
-def _run_input(inp: InputConfig, base: Path, cfg: JobConfig, inds: list) -> pd.DataFrame:
+_SOURCE_KIND = {
+    "survey": "survey",
+    "stock": "stock",
+    "admin": "admin",
+    "ratifications": "ratification",
+}
+
+
+def _read(inp: InputConfig, base: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     path = base / inp.path
+    if inp.reader == "undesa":
+        return read_undesa_stock(path), None
+    if inp.reader == "treaty_status":
+        records = read_treaty_status(path)
+        return records.ratifications, records.report
     data = read_table(path)
     if inp.mapping:
         data = harmonise(data, base / inp.mapping)
-    needed = ["ref_area", "time_period", inp.design.weights]
-    needed += [c for c in (inp.design.strata, inp.design.psu, inp.design.fpc) if c]
-    validate(data, inp.kind, required=needed, source=str(path))
-    design = inp.design.build(data)
-    return compute(
-        inds,
-        survey=design,
+    return data, None
+
+
+def _run_input(inp: InputConfig, base: Path, cfg: JobConfig, inds: list):
+    """Results of one input, and its source's data-quality report (or None)."""
+    data, report = _read(inp, base)
+    needed = ["ref_area"]
+    if inp.kind == "survey":
+        needed += ["time_period", inp.design.weights]
+        needed += [c for c in (inp.design.strata, inp.design.psu, inp.design.fpc) if c]
+    validate(data, inp.kind, required=needed, source=str(base / inp.path))
+    fed = [i for i in inds if _SOURCE_KIND[inp.kind] in i.source_kind]
+    if not fed:
+        raise MhrError(f"no requested indicator is fed by a {inp.kind} input")
+    source = {inp.kind: inp.design.build(data) if inp.kind == "survey" else data}
+    res = compute(
+        fed,
         by=cfg.by,
         quality=cfg.quality,
         errors="collect",
         source=inp.name,
         level=cfg.level,
+        **source,
     )
+    return res, report
 
 
 def run_job(config: str | Path) -> JobResult:
@@ -196,7 +237,7 @@ def run_job(config: str | Path) -> JobResult:
         except OSError:
             checksums.append({"name": inp.name, "path": inp.path, "sha256": None})
         try:
-            res = _run_input(inp, base, cfg, inds)
+            res, report = _run_input(inp, base, cfg, inds)
         except MhrError as exc:
             failed.append(inp.name)
             issues.append(
@@ -213,6 +254,28 @@ def run_job(config: str | Path) -> JobResult:
             )
             continue
         parts.append(res)
+        if report is not None and len(report):
+            detail = (
+                report["file"]
+                + " row "
+                + report["row"].astype(str)
+                + " ("
+                + report["member"].astype(str)
+                + "): "
+                + report["problem"]
+                + " -> "
+                + report["resolution"]
+            )
+            issues.append(
+                pd.DataFrame(
+                    {
+                        "input": inp.name,
+                        "indicator_id": None,
+                        "problem": "source_data_quality",
+                        "detail": detail,
+                    }
+                )
+            )
         if res.attrs.get("issues"):
             issues.append(pd.DataFrame(res.attrs["issues"]).assign(input=inp.name))
     results = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
