@@ -46,8 +46,8 @@ class ColumnNotFoundError(MhrError, KeyError):
         return str(self.args[0])
 
 
-class DesignError(MhrError, ValueError):
-    """The sampling design is not valid: bad weights, strata, PSUs, fpc or replicate settings.
+class RowsError(MhrError, ValueError):
+    """Base of the errors that point at rows of the input.
 
     Attributes
     ----------
@@ -73,6 +73,10 @@ class DesignError(MhrError, ValueError):
         super().__init__(message)
 
 
+class DesignError(RowsError):
+    """The sampling design is not valid: bad weights, strata, PSUs, fpc or replicate settings."""
+
+
 class LonelyPSUError(DesignError):
     """A stratum has a single PSU and the lonely-PSU policy is ``"fail"``."""
 
@@ -84,36 +88,15 @@ class LonelyPSUError(DesignError):
         )
         super().__init__(
             f"stratum {shown}{more} of column {column!r} has only one PSU, so its variance "
-            "cannot be "
-            "estimated. Collapse it with a neighbouring stratum, or choose lonely_psu='adjust', "
+            "cannot be estimated. Collapse it with a neighbouring stratum, or choose "
+            "lonely_psu='adjust', "
             "'average', 'remove' or 'certainty' (see the user guide, 'Lonely PSUs').",
             column=column,
         )
 
 
-class EstimationInputError(MhrError, ValueError):
-    """An estimator was called with an unusable variable, domain or option.
-
-    Attributes
-    ----------
-    column : str or None
-        The analysis column at fault, when there is one.
-    rows, values : list
-        The first offending row labels and values.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        column: str | None = None,
-        rows: Sequence[Any] = (),
-        values: Sequence[Any] = (),
-    ):
-        self.column = column
-        self.rows = list(rows)
-        self.values = list(values)
-        super().__init__(message)
+class EstimationInputError(RowsError):
+    """An estimator was called with an unusable variable, domain or option."""
 
 
 class FilterError(MhrError, ValueError):
