@@ -217,6 +217,7 @@ def make(seed: int = SEED) -> pd.DataFrame:
     df.loc[ns, ["born_abroad", "country_of_birth"]] = np.nan
     df["born_abroad"] = df["born_abroad"].astype(float)
     df.loc[ns, "legal_status"] = "not_stated"
+    _add_modules(df, rng, mig, legal, employed, edu, age, female)
 
     bands = [0, 15, 25, 35, 45, 55, 65, 200]
     labels = ["Y0T14", "Y15T24", "Y25T34", "Y35T44", "Y45T54", "Y55T64", "Y_GE65"]
@@ -239,10 +240,138 @@ def make(seed: int = SEED) -> pd.DataFrame:
     return pd.concat([df, reps], axis=1)
 
 
+def _add_modules(df, rng, mig, legal, employed, edu, age, female) -> None:
+    """Variables of the other rights' survey modules (drawn after all the labour-force ones, so
+    adding them left every earlier column unchanged)."""
+    n = len(df)
+    u = rng.random
+    adult = age >= 16
+    irregular = legal == "irregular"
+    refugee = np.isin(legal, ["refugee", "asylum_seeker"])
+    # ISCO-08 major group (1-9) of the employed; tertiary-educated migrants are more often in
+    # jobs below their qualification (groups 4-9)
+    high = np.where(edu >= 5, np.where(mig, 0.62, 0.80), np.where(mig, 0.08, 0.18))
+    skilled = u(n) < high
+    occupation = np.where(skilled, rng.choice([1, 2, 3], size=n, p=[0.2, 0.45, 0.35]),
+                          rng.choice([4, 5, 6, 7, 8, 9], size=n,
+                                     p=[0.15, 0.27, 0.05, 0.18, 0.12, 0.23]))
+    df["occupation"] = np.where(employed, occupation, np.nan)
+    self_employed = employed & (u(n) < 0.18)
+    temp = u(n) < np.where(mig, 0.27, 0.11)
+    df["temporary_contract"] = np.where(employed & ~self_employed, temp.astype(float), np.nan)
+    wants = u(n) < np.where(mig, 0.45, 0.28)
+    df["wants_more_hours"] = np.where(employed, wants.astype(float), np.nan)
+    contrib = (u(n) < np.where(mig, 0.66, 0.88)) & (df["informal"].to_numpy() != 1)
+    df["social_security_contributor"] = np.where(employed, contrib.astype(float), np.nan)
+    p_prot = np.where(irregular, 0.1, np.where(mig, 0.52, 0.71))
+    df["social_protection"] = (u(n) < p_prot).astype(int)
+    p_pov = np.where(mig, 0.27, 0.13) * np.where(refugee | irregular, 1.6, 1.0)
+    p_pov = np.where(employed, p_pov * 0.5, p_pov)
+    df["at_risk_of_poverty"] = (u(n) < p_pov).astype(int)
+    p_unmet = np.where(irregular, 0.2, np.where(mig, 0.08, 0.04))
+    df["unmet_medical_need"] = np.where(adult, (u(n) < p_unmet).astype(float), np.nan)
+    p_good = np.clip(0.92 - 0.006 * np.clip(age - 30, 0, None), 0.3, 0.95) + np.where(mig, 0.02, 0)
+    df["good_health"] = np.where(adult, (u(n) < p_good).astype(float), np.nan)
+    p_unsafe = np.where(mig, 0.26, 0.2) * np.where(female, 1.5, 1.0)
+    df["feels_unsafe"] = np.where(age >= 15, (u(n) < p_unsafe).astype(float), np.nan)
+    p_disc = np.where(mig, 0.22, 0.08)
+    df["experienced_discrimination"] = np.where(age >= 18, (u(n) < p_disc).astype(float), np.nan)
+    recent = employed & mig & np.isin(legal, ["temporary_resident", "irregular"])
+    cost = rng.gamma(2.0, 0.6, size=n).round(2)
+    df["recruitment_cost_ratio"] = np.where(recent & (u(n) < 0.7), cost, np.nan)
+    # household-level conditions, shared by every member
+    households, hh_idx = np.unique(df["household_id"], return_inverse=True)
+    hh_mig = np.zeros(len(households))
+    np.maximum.at(hh_mig, hh_idx, mig.astype(float))
+    hh_mig = hh_mig.astype(bool)
+    h = len(households)
+    df["overcrowded"] = (rng.random(h) < np.where(hh_mig, 0.25, 0.08))[hh_idx].astype(int)
+    df["housing_cost_overburden"] = (rng.random(h) < np.where(hh_mig, 0.2, 0.09))[hh_idx].astype(
+        int)
+    df["social_housing"] = (rng.random(h) < np.where(hh_mig, 0.07, 0.1))[hh_idx].astype(int)
+
+
+def make_stock(df: pd.DataFrame) -> pd.DataFrame:
+    """A tidy migrant-stock table for XSY: 2024 from the survey's weighted totals (rounded),
+    2019 invented (90% of the 2024 stock, 97% of the population)."""
+    rows = []
+    w = df["weight"]
+    groups = {"migrant_stock": df["born_abroad"] == 1, "population": pd.Series(True, df.index),
+              "refugees": df["legal_status"].isin(["refugee", "asylum_seeker"]),
+              "foreign_citizen_stock": df["foreign_citizen"] == 1}
+    for measure, mask in groups.items():
+        for sex in ("_T", "F", "M"):
+            sel = mask if sex == "_T" else mask & (df["sex"] == sex)
+            value = round(float(w[sel].sum()), -1)
+            rows.append((REF_AREA, "2024", sex, measure, value))
+            factor = 0.97 if measure == "population" else 0.9
+            rows.append((REF_AREA, "2019", sex, measure, round(value * factor, -1)))
+    rows.append((REF_AREA, "2024", "_T", "refugees_from_country", 1200.0))
+    out = pd.DataFrame(rows, columns=["ref_area", "time_period", "sex", "measure", "value"])
+    out["data_type"] = "B"
+    return out
+
+
+ADMIN = [  # (measure, sex, population, value): invented administrative counts for XSY, 2024
+    ("immigration_detention", "_T", "total", 850), ("immigration_detention", "F", "total", 170),
+    ("immigration_detention", "M", "total", 680),
+    ("children_immigration_detention", "_T", "total", 40),
+    ("detention_cases_court_review", "_T", "total", 610),
+    ("detention_days", "_T", "total", 22400), ("detention_releases", "_T", "total", 800),
+    ("detected_trafficking_victims", "_T", "total", 96),
+    ("detected_trafficking_victims", "F", "total", 70),
+    ("detected_trafficking_victims", "M", "total", 26),
+    ("trafficking_victims_assisted", "_T", "total", 81),
+    ("occupational_injuries", "_T", "foreign_born", 410),
+    ("occupational_injuries", "_T", "native_born", 1650),
+    ("workers", "_T", "foreign_born", 120000), ("workers", "_T", "native_born", 780000),
+    ("deaths_during_migration", "_T", "total", 37),
+    ("deaths_remains_identified", "_T", "total", 15),
+    ("naturalisations", "_T", "total", 5200),
+    ("naturalisation_decisions", "_T", "total", 5600),
+    ("naturalisation_decisions_in_time", "_T", "total", 4100),
+    ("discrimination_complaints", "_T", "total", 240),
+    ("discrimination_complaints_investigated", "_T", "total", 168),
+    ("labour_inspections_migrant_sectors", "_T", "total", 1300),
+    ("establishments_migrant_sectors", "_T", "total", 21000),
+]
+
+LEGAL = [  # (instrument, instrument_type, status, year): invented legal records for XSY
+    ("ICRMW", "treaty", "not_signed", None), ("ICESCR", "treaty", "ratified", 1976),
+    ("ICCPR", "treaty", "ratified", 1978), ("CAT", "treaty", "ratified", 1989),
+    ("ICERD", "treaty", "ratified", 1970), ("CEDAW", "treaty", "ratified", 1983),
+    ("CRC", "treaty", "ratified", 1991), ("CPED", "treaty", "signed", None),
+    ("ILO-C097", "ilo_convention", "not_signed", None),
+    ("ILO-C143", "ilo_convention", "not_signed", None),
+    ("ILO-C189", "ilo_convention", "ratified", 2019),
+    ("PALERMO-PROTOCOL", "treaty", "ratified", 2005),
+    ("POLICY-NO-CHILD-DETENTION", "policy", "not_in_force", None),
+    ("POLICY-HEALTH-IRREGULAR-ACCESS", "policy", "in_force", 2021),
+    ("POLICY-SCHOOL-ENROLMENT-ALL", "policy", "in_force", 2010),
+    ("POLICY-ANTIDISCRIMINATION-ALL-MIGRANTS", "policy", "in_force", 2015),
+    ("POLICY-RENTAL-NONDISCRIMINATION", "policy", "not_in_force", None),
+    ("POLICY-LOCAL-VOTING-FOREIGN-RESIDENTS", "policy", "in_force", 2008),
+    ("SSA-IND", "social_security_agreement", "in_force", 2016),
+    ("SSA-PHL", "social_security_agreement", "in_force", 2012),
+    ("SSA-MEX", "social_security_agreement", "not_in_force", None),
+]
+
+
 def main() -> None:
     df = make()
     df.to_parquet(OUT / "example_lfs.parquet", index=False)
     df.to_csv(OUT / "example_lfs.csv", index=False, float_format="%.12g")
+    make_stock(df).to_csv(OUT / "example_stock.csv", index=False)
+    admin = pd.DataFrame(ADMIN, columns=["measure", "sex", "population", "value"])
+    admin.insert(0, "time_period", "2024")
+    admin.insert(0, "ref_area", REF_AREA)
+    admin.to_csv(OUT / "example_admin.csv", index=False)
+    legal = pd.DataFrame(LEGAL, columns=["instrument", "instrument_type", "status", "year"])
+    legal.insert(0, "ref_area", REF_AREA)
+    legal["year"] = legal["year"].astype("Int64")
+    legal["as_of"] = "2024"
+    legal["source"] = "synthetic legal records (not real)"
+    legal.to_csv(OUT / "example_legal.csv", index=False)
     print(
         f"wrote {len(df)} persons, {df['psu'].nunique()} PSUs in {df['stratum'].nunique()} strata"
         f" to {OUT}"

@@ -44,28 +44,75 @@ def _cells(
     return table[keep]
 
 
+def _sums(table: pd.DataFrame, f, dims: Sequence[str], all_dims: Sequence[str]) -> pd.Series:
+    """Sum of ``value`` over the rows a filter selects, per area, period, group and cell."""
+    named = set(f.columns)
+    rows = _cells(table, evaluate_filter(f, table), dims, named, all_dims)
+    keys = ["ref_area", "time_period", *[d for d in dims if d not in named], "population"]
+    rows = rows.assign(
+        population=rows["population"].fillna("total") if "population" in rows else "total"
+    )
+    return rows.groupby(keys, dropna=False, observed=True)["value"].sum(min_count=1)
+
+
 def ratio_of_sums(
     ind: Indicator, table: pd.DataFrame, dims: Sequence[str], all_dims: Sequence[str]
 ) -> pd.DataFrame:
-    """``rate_per`` indicators: sum(numerator rows) / sum(denominator rows) per cell."""
-    num_f, den_f = parse_filter(ind.numerator), parse_filter(ind.denominator)
-    keys = ["ref_area", "time_period", *dims]
-    parts = []
-    for f in (num_f, den_f):
-        named = set(f.columns)
-        rows = _cells(table, evaluate_filter(f, table), dims, named, all_dims)
-        group_keys = [k for k in keys if k not in named or k in ("ref_area", "time_period")]
-        summed = rows.groupby(group_keys, dropna=False, observed=True)["value"].sum(min_count=1)
-        parts.append(summed)
-    num, den = parts
-    # outer join: a numerator cell without its denominator (or the reverse) stays, with no value
-    joined = pd.concat([num.rename("num"), den.rename("den")], axis=1, join="outer")
-    joined = joined.reset_index()
+    """``rate_per`` indicators: sum(numerator rows) / sum(denominator rows) per cell and group
+    (a ``population`` column, where the table has one, keeps e.g. migrant and native workers
+    apart; rows without one describe the whole population)."""
+    num = _sums(table, parse_filter(ind.numerator), dims, all_dims)
+    den = _sums(table, parse_filter(ind.denominator), dims, all_dims)
+    if set(num.index.get_level_values("population")) - {"total"} and set(
+        den.index.get_level_values("population")
+    ) == {"total"}:
+        # a group-specific count over a whole-population denominator
+        den = den.droplevel("population")
+        num_frame = num.rename("num").reset_index()
+        joined = num_frame.merge(
+            den.rename("den").reset_index(), on=[k for k in den.index.names], how="outer"
+        )
+    else:
+        # outer join: a numerator cell without its denominator (or the reverse) stays, no value
+        joined = pd.concat(
+            [num.rename("num"), den.rename("den")], axis=1, join="outer"
+        ).reset_index()
     with np.errstate(divide="ignore", invalid="ignore"):
         joined["value"] = np.where(joined["den"] > 0, joined["num"] / joined["den"], np.nan)
     joined["value"] *= ind.multiplier
     joined["n_weighted"] = joined["den"]
     return joined.drop(columns=["num", "den"])
+
+
+def count_of(
+    ind: Indicator, table: pd.DataFrame, dims: Sequence[str], all_dims: Sequence[str]
+) -> pd.DataFrame:
+    """``count`` indicators: the sum of the rows the ``numerator`` filter selects."""
+    summed = _sums(table, parse_filter(ind.numerator), dims, all_dims)
+    out = summed.rename("value").reset_index()
+    out["n_weighted"] = np.nan
+    return out
+
+
+def count_records(ind: Indicator, table: pd.DataFrame) -> pd.DataFrame:
+    """``count`` indicators over legal records: how many records the ``numerator`` selects
+    (e.g. social-security agreements in force), per State."""
+    hit = evaluate_filter(ind.numerator, table)
+    counts = pd.Series(hit, index=table.index).groupby(table["ref_area"]).sum()
+    as_of = (
+        table.groupby("ref_area")["as_of"].first()
+        if "as_of" in table
+        else pd.Series(None, index=counts.index)
+    )
+    return pd.DataFrame(
+        {
+            "ref_area": counts.index,
+            "time_period": as_of.reindex(counts.index).to_numpy(),
+            "value": counts.to_numpy().astype(float),
+            "n_weighted": np.nan,
+            "population": TOTAL,
+        }
+    )
 
 
 def growth_rate(
@@ -137,8 +184,12 @@ def compute_aggregate(
     source: str,
 ) -> pd.DataFrame:
     """Rows of the results table for an aggregate-source indicator (no sampling error)."""
-    if ind.statistic == "status":
-        body = ratification_status(ind, table)
+    if kind == "ratification":
+        body = (
+            ratification_status(ind, table)
+            if ind.statistic == "status"
+            else count_records(ind, table)
+        )
         subsets: list[tuple[str, ...]] = [()]
     else:
         subsets = [s for r in range(len(dims) + 1) for s in itertools.combinations(dims, r)]
@@ -146,7 +197,7 @@ def compute_aggregate(
     parts = []
     for subset in subsets:
         if body is None:
-            fn = growth_rate if ind.statistic == "growth_rate" else ratio_of_sums
+            fn = {"growth_rate": growth_rate, "count": count_of}.get(ind.statistic, ratio_of_sums)
             part = fn(ind, table, subset, all_dims)
         else:
             part = body
@@ -156,7 +207,13 @@ def compute_aggregate(
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
     if "population" not in out:
-        out["population"] = _population_label(table, out, ind)
+        out["population"] = "total"
+    if kind == "ratification":
+        out["population"] = TOTAL
+    else:  # groups the table names are kept; whole-population rows are labelled by the spec
+        out["population"] = np.where(
+            out["population"] == "total", _population_label(table, out, ind), out["population"]
+        )
     if "source" not in out:
         out["source"] = source
     out["unit"] = ind.unit
@@ -169,13 +226,12 @@ def compute_aggregate(
 
 
 def _population_label(table: pd.DataFrame, out: pd.DataFrame, ind: Indicator) -> np.ndarray:
-    """The group the figure describes: from the stock's type-of-data code where there is one
-    (B: foreign-born, C: foreign citizens — not comparable), else ``total``."""
-    if ind.statistic == "status":
-        return np.full(len(out), TOTAL, dtype=object)
-    if "data_type" not in table.columns:
+    """The group a figure describes. For indicators about migrants (``describes: migrants``), the
+    stock's type-of-data code decides — B: foreign-born, C: foreign citizens, not comparable —
+    else ``total``."""
+    if ind.describes != "migrants" or "data_type" not in table.columns:
         return np.full(len(out), "total", dtype=object)
-    codes = table.groupby("ref_area")["data_type"].first()
+    codes = table.dropna(subset=["data_type"]).groupby("ref_area")["data_type"].first()
     kind = out["ref_area"].map(codes).fillna("").astype(str)
     return np.where(
         kind.str.contains("B"),

@@ -72,6 +72,20 @@ class SurveyMicrodata(pa.DataFrameModel):
     education: Optional[Series] = pa.Field(isin=list(range(9)), nullable=True)
     in_education: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     health_insurance: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    occupation: Optional[Series] = pa.Field(isin=list(range(10)), nullable=True)
+    temporary_contract: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    wants_more_hours: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    social_security_contributor: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    social_protection: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    at_risk_of_poverty: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    unmet_medical_need: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    good_health: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    feels_unsafe: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    experienced_discrimination: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    recruitment_cost_ratio: Optional[Series] = pa.Field(ge=0, nullable=True)
+    overcrowded: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    housing_cost_overburden: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    social_housing: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
 
     class Config:
         strict = False
@@ -119,6 +133,7 @@ class Ratifications(pa.DataFrameModel):
 
     ref_area: Series = pa.Field(str_matches=ISO3)
     instrument: Series = pa.Field(nullable=False)
+    instrument_type: Optional[Series] = pa.Field(nullable=True)
     status: Series = pa.Field(
         isin=["ratified", "signed", "not_signed", "denounced", "in_force", "not_in_force"]
     )

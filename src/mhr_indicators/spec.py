@@ -17,7 +17,15 @@ from .filters import parse_filter
 IndicatorType = Literal["structural", "process", "outcome"]
 SourceKind = Literal["survey", "stock", "admin", "ratification"]
 Statistic = Literal[
-    "proportion", "mean", "ratio", "total", "quantile", "rate_per", "growth_rate", "status"
+    "proportion",
+    "mean",
+    "ratio",
+    "total",
+    "quantile",
+    "rate_per",
+    "growth_rate",
+    "count",
+    "status",
 ]
 Unit = Literal[
     "percent",
@@ -118,6 +126,7 @@ class Indicator(BaseModel):
     reference_group: ReferenceGroup | None = None
     comparisons: list[Comparison] = Field(default_factory=list)
     report: list[str] | None = None
+    describes: Literal["migrants", "total"] = "total"
     higher_is_better: bool | None = None
     disaggregations: list[Dimension] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
@@ -140,6 +149,7 @@ class Indicator(BaseModel):
             "ratio": ("numerator and denominator", self.numerator and self.denominator),
             "rate_per": ("numerator and denominator", self.numerator and self.denominator),
             "growth_rate": ("variable", self.variable),
+            "count": ("numerator", self.numerator),
             "status": ("variable (the instrument)", self.variable),
         }
         what, ok = need[self.statistic]
@@ -147,12 +157,14 @@ class Indicator(BaseModel):
             raise ValueError(f"statistic {self.statistic!r} needs {what}")
         if self.statistic == "proportion" and self.numerator:
             parse_filter(self.numerator)
+        if self.statistic == "count":
+            parse_filter(self.numerator)
         if self.statistic == "rate_per":
             parse_filter(self.numerator)
             parse_filter(self.denominator)
         if self.statistic == "growth_rate":
             parse_filter(self.variable)
-        if self.statistic in ("rate_per", "growth_rate") and "survey" in self.source_kind:
+        if self.statistic in ("rate_per", "growth_rate", "count") and "survey" in self.source_kind:
             raise ValueError(
                 f"statistic {self.statistic!r} is for aggregate sources (stock, admin), "
                 "not survey microdata"
