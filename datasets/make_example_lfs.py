@@ -252,9 +252,11 @@ def _add_modules(df, rng, mig, legal, employed, edu, age, female) -> None:
     # jobs below their qualification (groups 4-9)
     high = np.where(edu >= 5, np.where(mig, 0.62, 0.80), np.where(mig, 0.08, 0.18))
     skilled = u(n) < high
-    occupation = np.where(skilled, rng.choice([1, 2, 3], size=n, p=[0.2, 0.45, 0.35]),
-                          rng.choice([4, 5, 6, 7, 8, 9], size=n,
-                                     p=[0.15, 0.27, 0.05, 0.18, 0.12, 0.23]))
+    occupation = np.where(
+        skilled,
+        rng.choice([1, 2, 3], size=n, p=[0.2, 0.45, 0.35]),
+        rng.choice([4, 5, 6, 7, 8, 9], size=n, p=[0.15, 0.27, 0.05, 0.18, 0.12, 0.23]),
+    )
     df["occupation"] = np.where(employed, occupation, np.nan)
     self_employed = employed & (u(n) < 0.18)
     temp = u(n) < np.where(mig, 0.27, 0.11)
@@ -287,8 +289,11 @@ def _add_modules(df, rng, mig, legal, employed, edu, age, female) -> None:
     h = len(households)
     df["overcrowded"] = (rng.random(h) < np.where(hh_mig, 0.25, 0.08))[hh_idx].astype(int)
     df["housing_cost_overburden"] = (rng.random(h) < np.where(hh_mig, 0.2, 0.09))[hh_idx].astype(
-        int)
+        int
+    )
     df["social_housing"] = (rng.random(h) < np.where(hh_mig, 0.07, 0.1))[hh_idx].astype(int)
+    union = u(n) < np.where(mig, 0.11, 0.19)
+    df["union_member"] = np.where(employed & ~self_employed, union.astype(float), np.nan)
 
 
 def make_stock(df: pd.DataFrame) -> pd.DataFrame:
@@ -296,9 +301,12 @@ def make_stock(df: pd.DataFrame) -> pd.DataFrame:
     2019 invented (90% of the 2024 stock, 97% of the population)."""
     rows = []
     w = df["weight"]
-    groups = {"migrant_stock": df["born_abroad"] == 1, "population": pd.Series(True, df.index),
-              "refugees": df["legal_status"].isin(["refugee", "asylum_seeker"]),
-              "foreign_citizen_stock": df["foreign_citizen"] == 1}
+    groups = {
+        "migrant_stock": df["born_abroad"] == 1,
+        "population": pd.Series(True, df.index),
+        "refugees": df["legal_status"].isin(["refugee", "asylum_seeker"]),
+        "foreign_citizen_stock": df["foreign_citizen"] == 1,
+    }
     for measure, mask in groups.items():
         for sex in ("_T", "F", "M"):
             sel = mask if sex == "_T" else mask & (df["sex"] == sex)
@@ -313,18 +321,21 @@ def make_stock(df: pd.DataFrame) -> pd.DataFrame:
 
 
 ADMIN = [  # (measure, sex, population, value): invented administrative counts for XSY, 2024
-    ("immigration_detention", "_T", "total", 850), ("immigration_detention", "F", "total", 170),
+    ("immigration_detention", "_T", "total", 850),
+    ("immigration_detention", "F", "total", 170),
     ("immigration_detention", "M", "total", 680),
     ("children_immigration_detention", "_T", "total", 40),
     ("detention_cases_court_review", "_T", "total", 610),
-    ("detention_days", "_T", "total", 22400), ("detention_releases", "_T", "total", 800),
+    ("detention_days", "_T", "total", 22400),
+    ("detention_releases", "_T", "total", 800),
     ("detected_trafficking_victims", "_T", "total", 96),
     ("detected_trafficking_victims", "F", "total", 70),
     ("detected_trafficking_victims", "M", "total", 26),
     ("trafficking_victims_assisted", "_T", "total", 81),
     ("occupational_injuries", "_T", "foreign_born", 410),
     ("occupational_injuries", "_T", "native_born", 1650),
-    ("workers", "_T", "foreign_born", 120000), ("workers", "_T", "native_born", 780000),
+    ("workers", "_T", "foreign_born", 120000),
+    ("workers", "_T", "native_born", 780000),
     ("deaths_during_migration", "_T", "total", 37),
     ("deaths_remains_identified", "_T", "total", 15),
     ("naturalisations", "_T", "total", 5200),
@@ -337,10 +348,14 @@ ADMIN = [  # (measure, sex, population, value): invented administrative counts f
 ]
 
 LEGAL = [  # (instrument, instrument_type, status, year): invented legal records for XSY
-    ("ICRMW", "treaty", "not_signed", None), ("ICESCR", "treaty", "ratified", 1976),
-    ("ICCPR", "treaty", "ratified", 1978), ("CAT", "treaty", "ratified", 1989),
-    ("ICERD", "treaty", "ratified", 1970), ("CEDAW", "treaty", "ratified", 1983),
-    ("CRC", "treaty", "ratified", 1991), ("CPED", "treaty", "signed", None),
+    ("ICRMW", "treaty", "not_signed", None),
+    ("ICESCR", "treaty", "ratified", 1976),
+    ("ICCPR", "treaty", "ratified", 1978),
+    ("CAT", "treaty", "ratified", 1989),
+    ("ICERD", "treaty", "ratified", 1970),
+    ("CEDAW", "treaty", "ratified", 1983),
+    ("CRC", "treaty", "ratified", 1991),
+    ("CPED", "treaty", "signed", None),
     ("ILO-C097", "ilo_convention", "not_signed", None),
     ("ILO-C143", "ilo_convention", "not_signed", None),
     ("ILO-C189", "ilo_convention", "ratified", 2019),

@@ -70,13 +70,12 @@ def ratio_of_sums(
         den = den.droplevel("population")
         num_frame = num.rename("num").reset_index()
         joined = num_frame.merge(
-            den.rename("den").reset_index(), on=[k for k in den.index.names], how="outer"
+            den.rename("den").reset_index(), on=[k for k in den.index.names], how="left"
         )
     else:
-        # outer join: a numerator cell without its denominator (or the reverse) stays, no value
-        joined = pd.concat(
-            [num.rename("num"), den.rename("den")], axis=1, join="outer"
-        ).reset_index()
+        # every numerator cell stays (without a value where its denominator is missing);
+        # denominator-only cells are periods or groups the indicator has no data for
+        joined = num.rename("num").to_frame().join(den.rename("den"), how="left").reset_index()
     with np.errstate(divide="ignore", invalid="ignore"):
         joined["value"] = np.where(joined["den"] > 0, joined["num"] / joined["den"], np.nan)
     joined["value"] *= ind.multiplier

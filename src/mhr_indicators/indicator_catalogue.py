@@ -237,6 +237,17 @@ def load_catalogue(folder: str | Path | None = None) -> Catalogue:
             except ValidationError as exc:
                 problems += _problems_from(exc, path.name, item)
                 continue
+            attributes = rights.get(ind.right, {}).get("attributes")
+            if attributes and ind.attribute not in attributes:
+                problems.append(
+                    {
+                        "file": path.name,
+                        "item": item,
+                        "field": "attribute",
+                        "message": f"{ind.attribute!r} is not an attribute of right "
+                        f"{ind.right!r}; the index lists {attributes}",
+                    }
+                )
             if ind.right not in rights:
                 problems.append(
                     {

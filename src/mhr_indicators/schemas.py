@@ -86,6 +86,7 @@ class SurveyMicrodata(pa.DataFrameModel):
     overcrowded: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     housing_cost_overburden: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     social_housing: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    union_member: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
 
     class Config:
         strict = False
