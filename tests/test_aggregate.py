@@ -84,10 +84,10 @@ def test_admin_rate_with_stock_denominator_and_matching_coverage():
     admin = pd.DataFrame(
         {
             "ref_area": "XSY",
-            "time_period": ["2015", "2015", "2015", "2020"],
-            "sex": ["_T", "F", "M", "_T"],
+            "time_period": ["2015", "2015", "2015", "2020", "2021"],
+            "sex": ["_T", "F", "M", "_T", "_T"],
             "measure": "immigration_detention",
-            "value": [30.0, 10.0, 20.0, 45.0],
+            "value": [30.0, 10.0, 20.0, 45.0, 50.0],
         }
     )
     res = mhr.compute([spec], admin=admin, stock=_stock(), by=["sex"])
@@ -95,8 +95,10 @@ def test_admin_rate_with_stock_denominator_and_matching_coverage():
     assert got[("2015", "_T")] == pytest.approx(3000.0)  # 30 / 1000 * 100000
     assert got[("2015", "F")] == pytest.approx(2500.0)  # 10 / 400 * 100000
     assert got[("2020", "_T")] == pytest.approx(3000.0)
-    # 2020 by sex: the stock has F/M but detention has no F/M rows: kept, without a value
-    assert np.isnan(got[("2020", "F")])
+    # a count without its denominator (no 2021 stock) is kept, with no value ...
+    assert np.isnan(got[("2021", "_T")])
+    # ... while a denominator without counts (2020 by sex) is not an estimate at all
+    assert ("2020", "F") not in got.index
 
 
 def test_legal_framework_template_feeds_structural_indicators():
