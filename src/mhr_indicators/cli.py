@@ -109,11 +109,11 @@ def _cmd_example(args: argparse.Namespace) -> int:
 def _cmd_catalogue(args: argparse.Namespace) -> int:
     cat = load_catalogue(args.catalogue) if args.catalogue else catalogue()
     if args.action == "show":
-        if not args.id:
+        if not args.arg:
             print("mhr: error: catalogue show needs an indicator id", file=sys.stderr)
             return 2
         try:
-            ind = cat[args.id]
+            ind = cat[args.arg]
         except KeyError as exc:
             print(f"mhr: error: {exc.args[0]}", file=sys.stderr)
             return 1
@@ -122,6 +122,39 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
                 ind.model_dump(exclude_none=True), sort_keys=False, allow_unicode=True, width=100
             )
         )
+        return 0
+    if args.action == "docs":
+        from .catalogue_docs import write
+
+        for path in write(cat, args.arg or "docs/catalogue"):
+            print(f"wrote {path}")
+        return 0
+    if args.action == "coverage":
+        if not args.arg:
+            print("mhr: error: catalogue coverage needs a data file", file=sys.stderr)
+            return 2
+        from .coverage import coverage
+
+        data = read_table(args.arg)
+        if args.mapping:
+            data = harmonise(data, args.mapping)
+        key = {
+            "survey": "survey",
+            "stock": "stock",
+            "admin": "admin",
+            "ratifications": "ratifications",
+        }[args.kind]
+        report = coverage(cat.filter(right=args.right, type=args.type), **{key: data})
+        ok = report[report["computable"]]
+        print(f"{args.arg}: {len(ok)} of {len(report)} indicators can be computed")
+        with pd.option_context(
+            "display.width", 200, "display.max_colwidth", 70, "display.max_rows", 500
+        ):
+            print(
+                report[["indicator_id", "computable", "disaggregations", "missing"]].to_string(
+                    index=False
+                )
+            )
         return 0
     sub = cat.filter(right=args.right, type=args.type, source_kind=args.source_kind)
     frame = sub.to_frame()[["id", "type", "right", "unit", "name"]]
@@ -199,9 +232,25 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("config", help="the job's YAML file")
     comp.set_defaults(func=_cmd_compute)
 
-    cat = sub.add_parser("catalogue", help="list or show the indicators of the catalogue")
-    cat.add_argument("action", choices=["list", "show"])
-    cat.add_argument("id", nargs="?", help="indicator id, for 'show'")
+    cat = sub.add_parser(
+        "catalogue",
+        help="list or show indicators, write the catalogue reference, or check a dataset's "
+        "coverage",
+    )
+    cat.add_argument("action", choices=["list", "show", "docs", "coverage"])
+    cat.add_argument(
+        "arg",
+        nargs="?",
+        help="show: an indicator id; docs: the output folder (default docs/catalogue); "
+        "coverage: a data file",
+    )
+    cat.add_argument(
+        "--kind",
+        default="survey",
+        choices=["survey", "stock", "admin", "ratifications"],
+        help="coverage: the kind of the data file",
+    )
+    cat.add_argument("--mapping", help="coverage: harmonisation mapping to apply first")
     cat.add_argument("--right")
     cat.add_argument("--type", choices=["structural", "process", "outcome"])
     cat.add_argument("--source-kind", choices=["survey", "stock", "admin", "ratification"])
