@@ -208,3 +208,21 @@ def test_job_with_real_sources(tmp_path):
     quality = result.issues[result.issues["problem"] == "source_data_quality"]
     assert quality["detail"].str.contains("Moldova").any()
     assert res["time_period"].map(lambda v: isinstance(v, str)).all()
+
+
+def test_readme_example_job_runs_the_whole_catalogue(tmp_path):
+    """The README's main command: datasets/example_job.yaml, outputs redirected to tmp."""
+    raw = yaml.safe_load((REPO / "datasets" / "example_job.yaml").read_text())
+    for inp in raw["inputs"]:
+        inp["path"] = str(REPO / "datasets" / inp["path"])
+        if inp.get("mapping"):
+            inp["mapping"] = str(REPO / "datasets" / inp["mapping"])
+    raw["output"]["path"] = str(tmp_path / "example_results")
+    path = tmp_path / "job.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    result = run_job(path)
+    assert result.failed_inputs == []
+    assert set(result.results["indicator_id"]) == set(mhr.catalogue().ids)
+    assert set(result.issues["problem"]) <= {"not_disaggregated"}
+    detention = result.results[result.results["indicator_id"] == "LIBERTY.O.DETENTION_RATE"]
+    assert detention.loc[detention["sex"] == "_T", "value"].notna().all()  # stock_from worked

@@ -14,6 +14,7 @@ The public API:
 """
 
 from .compute import RESULT_COLUMNS, compute
+from .coverage import coverage
 from .datasets import load_example
 from .errors import (
     ColumnNotFoundError,
@@ -57,6 +58,7 @@ __all__ = [
     "__version__",
     "catalogue",
     "compute",
+    "coverage",
     "harmonise",
     "load_catalogue",
     "load_example",

@@ -186,9 +186,14 @@ def _cmd_compute(args: argparse.Namespace) -> int:
         f"computed {len(res)} estimates for {res['indicator_id'].nunique()} indicators; "
         f"{int(res['suppressed'].sum())} withheld by the quality rules"
     )
-    headline = res[(res[["sex", "age_group", "sector", "legal_status"]] == "_T").all(axis=1)]
+    headline = res[
+        (res[["sex", "age_group", "sector", "legal_status"]] == "_T").all(axis=1)
+        & ~res["population"].isin(
+            ["not_stated_share", "ratio", "parity_index", "adjusted_parity_index"]
+        )
+    ]
     if len(headline):
-        cols = ["source", "indicator_id", "population", "value", "unit", "se", "flag"]
+        cols = ["indicator_id", "time_period", "population", "value", "unit", "se", "flag"]
         with pd.option_context(
             "display.width", 160, "display.max_rows", 100, "display.float_format", "{:,.2f}".format
         ):
@@ -197,8 +202,16 @@ def _cmd_compute(args: argparse.Namespace) -> int:
     for path in result.outputs:
         print(f"wrote {path}")
     if len(result.issues):
-        print(f"{len(result.issues)} issue(s), see the issues file:")
-        for row in result.issues.head(10).itertuples(index=False):
+        notes = result.issues["problem"] == "not_disaggregated"
+        if notes.any():
+            print(
+                f"{int(notes.sum())} requested breakdown(s) not available for some indicators "
+                "(listed in the issues file)"
+            )
+        problems = result.issues[~notes]
+        if len(problems):
+            print(f"{len(problems)} issue(s), see the issues file:")
+        for row in problems.head(10).itertuples(index=False):
             print(
                 f"  [{row.input}] {row.indicator_id or '-'}: {row.problem}: "
                 f"{str(row.detail).splitlines()[0]}"

@@ -94,6 +94,10 @@ class InputConfig(BaseModel):
     reader: Literal["table", "undesa", "treaty_status"] = "table"
     mapping: str | None = None
     design: DesignConfig | None = None
+    stock_from: str | None = Field(
+        default=None,
+        description="admin inputs: the name of the stock input whose table gives denominators",
+    )
 
     @model_validator(mode="after")
     def _survey_needs_design(self) -> InputConfig:
@@ -191,6 +195,14 @@ def _read(inp: InputConfig, base: Path) -> tuple[pd.DataFrame, pd.DataFrame | No
 def _run_input(inp: InputConfig, base: Path, cfg: JobConfig, inds: list):
     """Results of one input, and its source's data-quality report (or None)."""
     data, report = _read(inp, base)
+    extra = {}
+    if inp.stock_from:
+        named = {i.name: i for i in cfg.inputs}
+        if inp.stock_from not in named or named[inp.stock_from].kind != "stock":
+            raise MhrError(
+                f"input {inp.name!r}: stock_from names no stock input ({inp.stock_from!r})"
+            )
+        extra["stock"] = _read(named[inp.stock_from], base)[0]
     needed = ["ref_area"]
     if inp.kind == "survey":
         needed += ["time_period", inp.design.weights]
@@ -208,6 +220,7 @@ def _run_input(inp: InputConfig, base: Path, cfg: JobConfig, inds: list):
         source=inp.name,
         level=cfg.level,
         **source,
+        **extra,
     )
     return res, report
 
