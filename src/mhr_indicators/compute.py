@@ -321,7 +321,8 @@ def _period_text(value) -> str | None:
     return str(value)
 
 
-_REQUIRED_AGGREGATE = {
+#: Columns an aggregate input of each kind must hold.
+AGGREGATE_COLUMNS = {
     "stock": ["ref_area", "time_period", "measure", "value"],
     "admin": ["ref_area", "time_period", "measure", "value"],
     "ratification": ["ref_area", "instrument", "status"],
@@ -336,7 +337,7 @@ def _aggregate_indicator(
     issues: _Issues,
     source: str | None,
 ) -> pd.DataFrame:
-    missing = [c for c in _REQUIRED_AGGREGATE[kind] if c not in table.columns]
+    missing = [c for c in AGGREGATE_COLUMNS[kind] if c not in table.columns]
     if missing:
         raise IndicatorInputError(ind.id, missing)
     use = [d for d in dims if d in ind.disaggregations and d in table.columns]

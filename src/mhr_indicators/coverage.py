@@ -6,16 +6,10 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from .compute import DIMENSIONS, _criterion_missing
+from .compute import AGGREGATE_COLUMNS, DIMENSIONS, _criterion_missing
 from .indicator_catalogue import Catalogue, catalogue
 from .spec import Indicator
 from .survey import SurveyDesign
-
-_KIND_COLUMNS = {
-    "stock": ["ref_area", "time_period", "measure", "value"],
-    "admin": ["ref_area", "time_period", "measure", "value"],
-    "ratification": ["ref_area", "instrument", "status"],
-}
 
 
 def coverage(
@@ -69,7 +63,7 @@ def coverage(
             missing += [f"column {c}" for c in _criterion_missing(data, ind.migrant_criterion)]
         else:
             table = tables[source]
-            missing += [f"column {c}" for c in _KIND_COLUMNS[source] if c not in table.columns]
+            missing += [f"column {c}" for c in AGGREGATE_COLUMNS[source] if c not in table.columns]
             if not missing:
                 missing += _missing_records(ind, table, source)
         for dim in by:
