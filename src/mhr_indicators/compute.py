@@ -216,12 +216,13 @@ def _comparison_unit(ind: Indicator, kind: str) -> tuple[str, float]:
 
 def _survey_indicator(ind: Indicator, run: _SurveyRun, dims: Sequence[str]) -> pd.DataFrame:
     migrant_label, reference_label = ind.group_labels
+    # the analysis variables do not depend on the breakdown: read them once
+    population_rows = run.cells(ind.population, ind.migrant_criterion, ())[1].code >= 0
+    y, x = run.variables(ind, population_rows)
     parts = []
     for size in range(len(dims) + 1):
         for subset in itertools.combinations(dims, size):
             by_group, overall, status = run.cells(ind.population, ind.migrant_criterion, subset)
-            domain_rows = overall.code >= 0
-            y, x = run.variables(ind, domain_rows)
             est = run.estimate(ind, y, x, by_group)
             labels = est.labels
             key_cols = ["ref_area", "time_period", *subset]
