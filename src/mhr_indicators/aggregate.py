@@ -183,33 +183,24 @@ def compute_aggregate(
     source: str,
 ) -> pd.DataFrame:
     """Rows of the results table for an aggregate-source indicator (no sampling error)."""
-    if kind == "ratification":
-        body = (
-            ratification_status(ind, table)
-            if ind.statistic == "status"
-            else count_records(ind, table)
-        )
+    if kind == "ratification":  # one figure per State: no breakdown
+        make = ratification_status if ind.statistic == "status" else count_records
         subsets: list[tuple[str, ...]] = [()]
+        parts = [make(ind, table)]
     else:
+        fn = {"growth_rate": growth_rate, "count": count_of}.get(ind.statistic, ratio_of_sums)
         subsets = [s for r in range(len(dims) + 1) for s in itertools.combinations(dims, r)]
-        body = None
-    parts = []
-    for subset in subsets:
-        if body is None:
-            fn = {"growth_rate": growth_rate, "count": count_of}.get(ind.statistic, ratio_of_sums)
-            part = fn(ind, table, subset, all_dims)
-        else:
-            part = body
+        parts = [fn(ind, table, subset, all_dims) for subset in subsets]
+    for part, subset in zip(parts, subsets, strict=True):
         for dim in all_dims:
             if dim not in subset:
                 part[dim] = TOTAL
-        parts.append(part)
     out = pd.concat(parts, ignore_index=True)
-    if "population" not in out:
-        out["population"] = "total"
     if kind == "ratification":
         out["population"] = TOTAL
     else:  # groups the table names are kept; whole-population rows are labelled by the spec
+        if "population" not in out:
+            out["population"] = "total"
         out["population"] = np.where(
             out["population"] == "total", _population_label(table, out, ind), out["population"]
         )
