@@ -296,6 +296,8 @@ def _survey_indicator(ind: Indicator, run: _SurveyRun, dims: Sequence[str]) -> p
                     block[dim] = TOTAL
             parts.append(block)
     result = pd.concat(parts, ignore_index=True)
+    # the dtype aggregate sources use too (they have no case counts), so parts concatenate alike
+    result["n_unweighted"] = result["n_unweighted"].astype("Int64")
     result["indicator_id"] = ind.id
     result["type"] = ind.type
     result["right"] = ind.right
