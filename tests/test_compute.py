@@ -235,3 +235,24 @@ def test_unemployment_gap_by_hand():
     assert res.loc["ratio", "se"] == pytest.approx(np.sqrt((var_m + 4 * var_r) / (1 / 8) ** 2))
     assert res.loc["not_stated_share", "value"] == pytest.approx(20.0)
     assert res.loc["gap", "n_unweighted"] == 8
+
+
+def test_invalid_codes_are_reported_not_dropped(canonical):
+    bad = canonical.copy()
+    bad.loc[[5, 9], "labour_status"] = "retired"
+    bad.loc[12, "ref_area"] = None
+    design = mhr.SurveyDesign(bad, weights="weight", strata="stratum", psu="psu", fpc="fpc")
+    with pytest.raises(mhr.DataValidationError) as err:
+        compute(["WORK.O.EPR"], survey=design)
+    text = str(err.value)
+    assert "column 'labour_status'" in text and "rows 5, 9" in text
+    assert "column 'ref_area'" in text
+    res = compute(["WORK.O.EPR", "HEALTH.P.INSURANCE"], survey=design, errors="collect")
+    # the bad ref_area concerns every indicator; fixing it leaves only labour_status at fault
+    assert set(res["indicator_id"]) == set()
+    bad.loc[12, "ref_area"] = "XSY"
+    design = mhr.SurveyDesign(bad, weights="weight", strata="stratum", psu="psu", fpc="fpc")
+    res = compute(["WORK.O.EPR", "HEALTH.P.INSURANCE"], survey=design, errors="collect")
+    assert set(res["indicator_id"]) == {"HEALTH.P.INSURANCE"}
+    issue = next(i for i in res.attrs["issues"] if i["indicator_id"] == "WORK.O.EPR")
+    assert issue["problem"] == "DataValidationError" and "retired" in issue["detail"]

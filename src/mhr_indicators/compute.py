@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from .aggregate import compute_aggregate
-from .errors import IndicatorInputError, MhrError
+from .errors import DataValidationError, IndicatorInputError, MhrError
 from .filters import evaluate_filter, truth_values
 from .indicator_catalogue import Catalogue, catalogue
 from .quality import QualityRules, assess, combine, resolve_rules
+from .schemas import validate
 from .spec import Indicator
 from .survey import SurveyDesign
 from .survey.cells import Cells, make_cells
@@ -128,6 +129,42 @@ class _SurveyRun:
         self.source = source
         self._cells: dict[tuple, tuple[Cells, Cells, np.ndarray]] = {}
         self._status: dict[str, np.ndarray] = {}
+        self._failures: dict[str, pd.DataFrame] = {}
+
+    def check(self, columns: Sequence[str]) -> None:
+        """Validate the canonical columns an indicator reads (each column once per call).
+
+        Raises
+        ------
+        DataValidationError
+            Listing every failing value of those columns (a code outside its list, an age of
+            150, a missing ref_area), so that no row silently drops out of the cells.
+        """
+        todo = [c for c in dict.fromkeys(columns) if c not in self._failures]
+        todo = [c for c in todo if c in self.data.columns]
+        if todo:
+            base = [c for c in ("ref_area", "time_period") if c not in todo]
+            sub = self.data[todo + base].copy()
+            sub["weight"] = 1.0  # the design has checked its own weights
+            try:
+                validate(sub, "survey", source=self.source)
+                found = pd.DataFrame(columns=["column", "check", "index", "failure_case"])
+            except DataValidationError as exc:
+                found = exc.failure_cases
+            for col in todo:
+                self._failures[col] = found[found["column"] == col]
+        failing = [
+            self._failures[c]
+            for c in dict.fromkeys(columns)
+            if c in self._failures and len(self._failures[c])
+        ]
+        if failing:
+            raise DataValidationError(
+                "survey",
+                pd.concat(failing, ignore_index=True),
+                source=self.source,
+                n_rows=len(self.data),
+            )
 
     def status(self, criterion: str) -> np.ndarray:
         if criterion not in self._status:
@@ -452,6 +489,12 @@ def compute(
             missing += [d for d in use_dims if d not in data.columns]
             if missing:
                 raise IndicatorInputError(ind.id, list(dict.fromkeys(missing)))
+            criterion_cols = [
+                c for group in _CRITERION_COLUMNS[ind.migrant_criterion] for c in group
+            ]
+            run.check(
+                [*ind.required_columns, "ref_area", "time_period", *criterion_cols, *use_dims]
+            )
             parts.append(_survey_indicator(ind, run, use_dims))
         except MhrError as exc:
             issues.report(exc, ind.id)
