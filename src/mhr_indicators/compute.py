@@ -22,7 +22,7 @@ from .quality import QualityRules, assess, combine, resolve_rules
 from .schemas import validate
 from .spec import Indicator
 from .survey import SurveyDesign
-from .survey.cells import Cells, make_cells
+from .survey.cells import Cells, factorize_column, make_cells
 from .survey.contrast import compare
 from .survey.estimate import CellEstimate
 from .survey.intervals import confidence_interval
@@ -130,6 +130,26 @@ class _SurveyRun:
         self._cells: dict[tuple, tuple[Cells, Cells, np.ndarray]] = {}
         self._status: dict[str, np.ndarray] = {}
         self._failures: dict[str, pd.DataFrame] = {}
+        self._codes: dict[str, tuple[np.ndarray, pd.Index]] = {}
+        self._not_stated: dict[tuple, CellEstimate] = {}
+
+    def codes(self, column: str) -> tuple[np.ndarray, pd.Index]:
+        """A column's cell codes, computed once per call for all indicators and breakdowns."""
+        if column not in self._codes:
+            self._codes[column] = factorize_column(self.data[column])
+        return self._codes[column]
+
+    def not_stated(
+        self, population: str | None, criterion: str, dims: tuple[str, ...]
+    ) -> CellEstimate:
+        """Share of the population whose migrant status is not stated, shared by indicators."""
+        key = (population, criterion, dims)
+        if key not in self._not_stated:
+            _, overall, status = self.cells(population, criterion, dims)
+            self._not_stated[key] = self.design._ratio(
+                np.isnan(status).astype(float), None, overall
+            )
+        return self._not_stated[key]
 
     def check(self, columns: Sequence[str]) -> None:
         """Validate the canonical columns an indicator reads (each column once per call).
@@ -187,8 +207,17 @@ class _SurveyRun:
             cols = ["ref_area", "time_period", *dims]
             frame = self.data[cols].copy()
             frame[_STATUS] = status
-            by_group = make_cells(frame, [*cols, _STATUS], domain & ~np.isnan(status))
-            overall = make_cells(frame, cols, domain)
+
+            def cached(col: str, criterion=criterion):
+                if col == _STATUS:
+                    key = f"{_STATUS}:{criterion}"
+                    if key not in self._codes:
+                        self._codes[key] = factorize_column(self.status(criterion))
+                    return self._codes[key]
+                return self.codes(col)
+
+            by_group = make_cells(frame, [*cols, _STATUS], domain & ~np.isnan(status), cached)
+            overall = make_cells(frame, cols, domain, cached)
             self._cells[key] = (by_group, overall, status)
         return self._cells[key]
 
@@ -259,7 +288,7 @@ def _survey_indicator(ind: Indicator, run: _SurveyRun, dims: Sequence[str]) -> p
     parts = []
     for size in range(len(dims) + 1):
         for subset in itertools.combinations(dims, size):
-            by_group, overall, status = run.cells(ind.population, ind.migrant_criterion, subset)
+            by_group, overall, _ = run.cells(ind.population, ind.migrant_criterion, subset)
             est = run.estimate(ind, y, x, by_group)
             labels = est.labels
             key_cols = ["ref_area", "time_period", *subset]
@@ -287,7 +316,7 @@ def _survey_indicator(ind: Indicator, run: _SurveyRun, dims: Sequence[str]) -> p
             if ind.reports("reference"):
                 rows.append(_finish(ref, ref_flag, ref_sup))
             if ind.reports("not_stated_share"):
-                ns = run.design._ratio(np.isnan(status).astype(float), None, overall)
+                ns = run.not_stated(ind.population, ind.migrant_criterion, subset)
                 frame = _group_rows(
                     ns,
                     np.arange(len(overall.labels)),

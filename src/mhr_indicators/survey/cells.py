@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,11 +30,22 @@ class Cells:
         return len(self.labels)
 
 
-def make_cells(data: pd.DataFrame, by: list[str], domain: np.ndarray) -> Cells:
+def factorize_column(values) -> tuple[np.ndarray, pd.Index]:
+    """Sorted codes of a column (-1 for missing) and its levels."""
+    return pd.factorize(values, sort=True, use_na_sentinel=True)
+
+
+def make_cells(
+    data: pd.DataFrame,
+    by: list[str],
+    domain: np.ndarray,
+    factorized: Callable[[str], tuple[np.ndarray, pd.Index]] | None = None,
+) -> Cells:
     """Code the observed combinations of ``by`` among the rows where ``domain`` is true.
 
     Rows with a missing value in any ``by`` column belong to no cell (documented behaviour: code
-    missing values explicitly, e.g. ``not_stated``, to keep them as a cell).
+    missing values explicitly, e.g. ``not_stated``, to keep them as a cell). ``factorized``
+    may supply a column's codes from a cache (callers that code the same columns many times).
     """
     n = len(data)
     if not by:
@@ -43,7 +55,7 @@ def make_cells(data: pd.DataFrame, by: list[str], domain: np.ndarray) -> Cells:
     valid = domain.copy()
     uniques = []
     for col in by:
-        codes, levels = pd.factorize(data[col], sort=True, use_na_sentinel=True)
+        codes, levels = factorized(col) if factorized else factorize_column(data[col])
         valid &= codes >= 0
         uniques.append(levels)
         combined = combined * (len(levels) + 1) + codes

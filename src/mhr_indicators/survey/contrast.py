@@ -62,7 +62,7 @@ def compare(a: CellEstimate, b: CellEstimate, kind: str) -> tuple[np.ndarray, np
         variance = a.replicate_design.variance(combo, ga * a.value + gb * b.value)
     else:
         scores = sp.csr_matrix(sp.diags(ga) @ a.scores + sp.diags(gb) @ b.scores)
-        present = a.present + b.present
+        present = None if a.present is None else a.present + b.present
         variance = a.taylor.variance(scores, present)
     variance = np.where(np.isfinite(value), variance, np.nan)
     return value, variance

@@ -92,23 +92,44 @@ class TaylorStructure:
             (ones, (np.arange(self.n_psus), self.psu_stratum)), shape=(self.n_psus, self.n_strata)
         )
 
-    def psu_totals(self, cell: np.ndarray, values: np.ndarray, n_cells: int) -> sp.csr_matrix:
-        """Sum ``values`` by (cell, PSU) over rows with ``cell >= 0``: a cells-by-PSUs matrix."""
-        keep = cell >= 0
-        return sp.csr_matrix(
-            (values[keep], (cell[keep], self.psu[keep])), shape=(n_cells, self.n_psus)
-        )
+    def _sum_by(
+        self,
+        cell: np.ndarray,
+        other: np.ndarray,
+        width: int,
+        values: np.ndarray | None,
+        n_cells: int,
+    ) -> sp.csr_matrix:
+        """Sum ``values`` (or count rows) by (cell, other) over rows with ``cell >= 0``.
 
-    def strata_present(self, cell: np.ndarray, n_cells: int) -> sp.csr_matrix:
-        """Cells-by-strata matrix, nonzero where the cell has a row in the stratum."""
+        A dense ``bincount`` over the combined key when the cells-by-``width`` table is small
+        (the usual case: it is much faster than building a sparse matrix from every row), a
+        sparse matrix otherwise.
+        """
         keep = cell >= 0
-        m = sp.csr_matrix(
-            (np.ones(keep.sum()), (cell[keep], self.stratum[keep])), shape=(n_cells, self.n_strata)
-        )
+        if n_cells * width <= 2**24:
+            key = cell[keep] * width + other[keep]
+            sums = np.bincount(
+                key, weights=None if values is None else values[keep], minlength=n_cells * width
+            ).astype(float)
+            return sp.csr_matrix(sums.reshape(n_cells, width))
+        data = np.ones(keep.sum()) if values is None else values[keep]
+        m = sp.csr_matrix((data, (cell[keep], other[keep])), shape=(n_cells, width))
         m.sum_duplicates()
         return m
 
-    def variance(self, scores: sp.csr_matrix, present: sp.csr_matrix) -> np.ndarray:
+    def psu_totals(self, cell: np.ndarray, values: np.ndarray, n_cells: int) -> sp.csr_matrix:
+        """Sum ``values`` by (cell, PSU) over rows with ``cell >= 0``: a cells-by-PSUs matrix."""
+        return self._sum_by(cell, self.psu, self.n_psus, values, n_cells)
+
+    def strata_present(self, cell: np.ndarray, n_cells: int) -> sp.csr_matrix | None:
+        """Cells-by-strata matrix, nonzero where the cell has a row in the stratum. Only the
+        ``average`` lonely-PSU policy needs it: None otherwise."""
+        if self.lonely_psu != "average" or not self.lonely.any():
+            return None
+        return self._sum_by(cell, self.stratum, self.n_strata, None, n_cells)
+
+    def variance(self, scores: sp.csr_matrix, present: sp.csr_matrix | None) -> np.ndarray:
         """Variance of each row of a cells-by-PSUs score matrix.
 
         Parameters
@@ -139,12 +160,9 @@ class TaylorStructure:
         self, cell: np.ndarray, positive_weight: np.ndarray, n_cells: int
     ) -> np.ndarray:
         """PSUs minus strata with a member of positive weight in each cell (R's ``degf``)."""
-        keep = (cell >= 0) & positive_weight
-        ones = np.ones(keep.sum())
-        psus = sp.csr_matrix((ones, (cell[keep], self.psu[keep])), shape=(n_cells, self.n_psus))
-        strata = sp.csr_matrix(
-            (ones, (cell[keep], self.stratum[keep])), shape=(n_cells, self.n_strata)
-        )
-        psus.sum_duplicates()
-        strata.sum_duplicates()
+        code = np.where(positive_weight, cell, -1)
+        psus = self._sum_by(code, self.psu, self.n_psus, None, n_cells)
+        strata = self._sum_by(code, self.stratum, self.n_strata, None, n_cells)
+        psus.eliminate_zeros()
+        strata.eliminate_zeros()
         return (psus.getnnz(axis=1) - strata.getnnz(axis=1)).astype(float)
