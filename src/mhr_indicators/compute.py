@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .aggregate import compute_aggregate
+from .aggregate import TOTAL, compute_aggregate
 from .errors import DataValidationError, IndicatorInputError, MhrError
 from .filters import evaluate_filter, truth_values
 from .indicator_catalogue import Catalogue, catalogue
@@ -28,7 +28,6 @@ from .survey.estimate import CellEstimate
 from .survey.intervals import confidence_interval
 
 DIMENSIONS = ("sex", "age_group", "sector", "legal_status")
-TOTAL = "_T"
 RESULT_COLUMNS = [
     "indicator_id",
     "type",

@@ -13,18 +13,6 @@ from typing import Any
 _MAX_SHOWN = 5
 
 
-def describe_rows(rows: Sequence[Any], values: Sequence[Any] | None = None) -> str:
-    """Render the first offending row labels (and their values) for an error message."""
-    rows = list(rows)
-    shown = ", ".join(str(r) for r in rows[:_MAX_SHOWN])
-    more = f" (and {len(rows) - _MAX_SHOWN} more)" if len(rows) > _MAX_SHOWN else ""
-    text = f"rows {shown}{more}"
-    if values is not None:
-        vals = ", ".join(repr(v) for v in list(values)[:_MAX_SHOWN])
-        text += f"; values {vals}"
-    return text
-
-
 class MhrError(Exception):
     """Base class of every error raised by ``mhr_indicators``."""
 

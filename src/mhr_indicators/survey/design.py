@@ -20,8 +20,6 @@ from .taylor import LONELY_PSU_POLICIES, TaylorStructure
 
 _PANDAS_COW = int(pd.__version__.split(".")[0]) >= 3
 
-Where = "str | Filter | pd.Series | np.ndarray | None"
-
 
 def _first_rows(data: pd.DataFrame, mask: np.ndarray, column: str) -> tuple[list, list]:
     idx = np.flatnonzero(mask)[:5]
@@ -173,7 +171,6 @@ class SurveyDesign:
             s(self, "method", "linearisation")
             s(self, "_rep", None)
             s(self, "_taylor", self._build_taylor())
-        s(self, "_frozen", True)
 
     # --- construction helpers ------------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
