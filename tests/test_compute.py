@@ -172,6 +172,7 @@ def test_nchs_rules_by_hand():
             "cv": [0.02, 0.2, 0.2, np.nan],
             "ci_lower": 0.0,
             "ci_upper": 1.0,
+            "value": [50.0, 2.0, 50.0, 0.0],
         }
     )
     flag, suppressed = assess(rows, PRESETS["nchs_proportions"])
@@ -256,3 +257,26 @@ def test_invalid_codes_are_reported_not_dropped(canonical):
     assert set(res["indicator_id"]) == {"HEALTH.P.INSURANCE"}
     issue = next(i for i in res.attrs["issues"] if i["indicator_id"] == "WORK.O.EPR")
     assert issue["problem"] == "DataValidationError" and "retired" in issue["detail"]
+
+
+def test_nchs_rate_rule_is_unit_free():
+    """NCHS counts-and-rates rule: withhold when the interval is wider than 160% of the estimate,
+    whatever the unit the row is expressed in."""
+    from mhr_indicators.quality import PRESETS, assess
+
+    base = {
+        "se": 1.0,
+        "df": 30,
+        "n_unweighted": 100,
+        "n_weighted": 1e4,
+        "is_proportion": False,
+        "cv": 0.1,
+        "p": 0.2,
+    }
+    # a ratio of 0.2 shown in percent (20) with an interval 10..40: width 30 = 150% of 20
+    shown = pd.DataFrame([{**base, "value": 20.0, "ci_lower": 10.0, "ci_upper": 40.0}])
+    _, suppressed = assess(shown, PRESETS["nchs_proportions"])
+    assert not suppressed[0]
+    wide = pd.DataFrame([{**base, "value": 20.0, "ci_lower": 2.0, "ci_upper": 40.0}])  # 190%
+    _, suppressed = assess(wide, PRESETS["nchs_proportions"])
+    assert suppressed[0]

@@ -145,8 +145,9 @@ def assess(rows: pd.DataFrame, rules: QualityRules) -> tuple[np.ndarray, np.ndar
     Parameters
     ----------
     rows : pandas.DataFrame
-        Columns ``se``, ``cv``, ``ci_lower``, ``ci_upper``, ``n_unweighted``, ``n_weighted`` and
-        the statistic-scale ``p`` (the share, for proportions), ``df`` and ``is_proportion``.
+        Columns ``value``, ``se``, ``cv``, ``ci_lower``, ``ci_upper`` (in the indicator's unit),
+        ``n_unweighted``, ``n_weighted``, the statistic-scale ``p`` (the share, for
+        proportions), ``df`` and ``is_proportion``.
     rules : QualityRules
 
     Returns
@@ -178,9 +179,9 @@ def assess(rows: pd.DataFrame, rules: QualityRules) -> tuple[np.ndarray, np.ndar
             suppress |= prop & s
             review |= prop & r
             caution |= prop & c
-            value = rows["p"].to_numpy(float)
+            # the interval and the value in the same unit, so the relative width is unit-free
             width = (rows["ci_upper"] - rows["ci_lower"]).to_numpy(float)
-            rel = np.abs(width / value)
+            rel = np.abs(width / rows["value"].to_numpy(float))
             suppress |= ~prop & ((n < 10) | (rel > 1.6))
     no_se = (
         ~rows["has_variance"].to_numpy(bool)
