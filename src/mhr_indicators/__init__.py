@@ -13,9 +13,11 @@ The public API:
 - the error types, all derived from :class:`MhrError`.
 """
 
-from .compute import RESULT_COLUMNS, compute
-from .coverage import coverage
-from .datasets import load_example
+from .catalogue.coverage import coverage
+from .catalogue.load import Catalogue, catalogue, load_catalogue
+from .catalogue.spec import Indicator
+from .engine.compute import RESULT_COLUMNS, compute
+from .engine.quality import QualityRules
 from .errors import (
     ColumnNotFoundError,
     DataValidationError,
@@ -29,11 +31,9 @@ from .errors import (
     SpecError,
 )
 from .filters import Filter, parse_filter
-from .harmonise import harmonise
-from .indicator_catalogue import Catalogue, catalogue, load_catalogue
-from .quality import QualityRules
-from .schemas import validate
-from .spec import Indicator
+from .io.datasets import load_example
+from .prepare.harmonise import harmonise
+from .prepare.schemas import validate
 from .survey import SurveyDesign
 
 __version__ = "0.1.0"

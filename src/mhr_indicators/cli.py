@@ -1,6 +1,6 @@
 """The ``mhr`` command line.
 
-- ``mhr compute CONFIG.yaml`` runs a batch job (see :mod:`mhr_indicators.job`);
+- ``mhr compute CONFIG.yaml`` runs a batch job (see :mod:`mhr_indicators.batch.run`);
 - ``mhr catalogue list [--right R] [--type T] [--source-kind K]`` and ``mhr catalogue show ID``;
 - ``mhr validate DATA --kind survey [--mapping M.yaml] [--indicators ID ...]``;
 - ``mhr example`` estimates key outcomes on the shipped synthetic survey.
@@ -19,13 +19,13 @@ import pandas as pd
 import yaml
 
 from . import __version__
-from .datasets import load_example
+from .batch.run import run_job
+from .catalogue.load import catalogue, load_catalogue
 from .errors import MhrError
-from .harmonise import harmonise
-from .indicator_catalogue import catalogue, load_catalogue
-from .io_tables import read_table, write_table
-from .job import run_job
-from .schemas import validate
+from .io.datasets import load_example
+from .io.tables import read_table, write_table
+from .prepare.harmonise import harmonise
+from .prepare.schemas import validate
 from .survey import SurveyDesign
 
 GROUP = {0.0: "native-born", 1.0: "foreign-born"}
@@ -124,7 +124,7 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
         )
         return 0
     if args.action == "docs":
-        from .catalogue_docs import write
+        from .catalogue.render import write
 
         for path in write(cat, args.arg or "docs/catalogue"):
             print(f"wrote {path}")
@@ -133,7 +133,7 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
         if not args.arg:
             print("mhr: error: catalogue coverage needs a data file", file=sys.stderr)
             return 2
-        from .coverage import coverage
+        from .catalogue.coverage import coverage
 
         data = read_table(args.arg)
         if args.mapping:

@@ -1,0 +1,252 @@
+"""The indicator spec: the typed model every ``indicators/*.yaml`` entry is validated against.
+
+A spec says *what* an indicator is (right, attribute, type, references) and *how* to compute it
+(statistic, population filter, numerator/denominator or variable, unit, migrant criterion,
+reference group, comparisons). Filters are parsed at load time with the library's whitelisted
+grammar (:mod:`mhr_indicators.filters`), so a spec with a bad filter never loads.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..filters import parse_filter
+
+IndicatorType = Literal["structural", "process", "outcome"]
+SourceKind = Literal["survey", "stock", "admin", "ratification"]
+Statistic = Literal[
+    "proportion",
+    "mean",
+    "ratio",
+    "total",
+    "quantile",
+    "rate_per",
+    "growth_rate",
+    "count",
+    "status",
+]
+Unit = Literal[
+    "percent",
+    "percent_per_year",
+    "per_100000",
+    "per_1000",
+    "currency_per_month",
+    "currency_per_hour",
+    "ratio",
+    "yes_no",
+    "count",
+    "years",
+    "hours_per_week",
+    "days",
+]
+MigrantCriterion = Literal["country_of_birth", "citizenship", "legal_status"]
+ReferenceGroup = Literal["non_migrant", "native_born", "nationals", "total"]
+Comparison = Literal["gap", "ratio", "relative_gap", "parity_index", "adjusted_parity_index"]
+Dimension = Literal["sex", "age_group", "sector", "legal_status"]
+
+#: Multiplier applied to a statistic's value (and its SE and interval) for each unit.
+UNIT_MULTIPLIER = {"percent": 100.0, "per_100000": 1e5, "per_1000": 1e3}
+
+#: Labels of the migrant and non-migrant groups under each criterion (ILO ICLS 2018: a label
+#: never says just "migrant" without its criterion).
+GROUP_LABELS = {
+    "country_of_birth": ("foreign_born", "native_born"),
+    "citizenship": ("foreign_citizen", "national"),
+    "legal_status": ("non_citizen", "citizen"),
+}
+
+
+class Reference(BaseModel):
+    """A normative or statistical reference: a treaty article, an SDG indicator, an ILO standard."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["treaty", "general_comment", "sdg", "ilo", "ohchr", "other"]
+    instrument: str | None = None
+    article: str | None = None
+    code: str | None = None
+    custodian: str | None = None
+    text: str | None = None
+
+    def __str__(self) -> str:
+        parts = [
+            p
+            for p in (
+                self.instrument,
+                f"art. {self.article}" if self.article else None,
+                self.code,
+                f"({self.custodian})" if self.custodian else None,
+                self.text,
+            )
+            if p
+        ]
+        return " ".join(parts)
+
+
+class Indicator(BaseModel):
+    """One indicator of the catalogue.
+
+    Attributes
+    ----------
+    id : str
+        Stable identifier, ``RIGHT.T.NAME`` with T = S(tructural), P(rocess) or O(utcome).
+    statistic : str
+        ``proportion`` (share of ``population`` meeting ``numerator``, a filter, or with
+        ``variable`` = 1), ``mean`` / ``quantile`` / ``total`` of ``variable``, ``ratio`` of the
+        totals of ``numerator`` and ``denominator`` (columns) — from survey microdata;
+        ``rate_per`` (sum of the rows matching the ``numerator`` filter over those matching the
+        ``denominator`` filter) and ``growth_rate`` (of the rows matching ``variable``) — from
+        aggregate stock or administrative tables; ``status`` (party to the instrument named by
+        ``variable``) — from ratification records.
+    population : str
+        Eligibility filter: the denominator's population. A rate's numerator is counted inside it,
+        so numerator and denominator always cover the same population (matching coverage).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Z]+\.[SPO]\.[A-Z0-9_]+$")
+    name: str
+    description: str
+    right: str
+    attribute: str
+    type: IndicatorType
+    source_kind: list[SourceKind] = Field(min_length=1)
+    statistic: Statistic
+    formula: str
+    population: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    variable: str | None = None
+    quantile: float | None = Field(default=None, gt=0, lt=1)
+    unit: Unit
+    migrant_criterion: MigrantCriterion | None = None
+    reference_group: ReferenceGroup | None = None
+    comparisons: list[Comparison] = Field(default_factory=list)
+    report: list[str] | None = None
+    describes: Literal["migrants", "total"] = "total"
+    higher_is_better: bool | None = None
+    disaggregations: list[Dimension] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    notes: str | None = None
+
+    @field_validator("population")
+    @classmethod
+    def _population_parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_filter(value)
+        return value
+
+    @model_validator(mode="after")
+    def _statistic_has_its_inputs(self) -> Indicator:
+        need = {
+            "proportion": ("numerator or variable", self.numerator or self.variable),
+            "mean": ("variable", self.variable),
+            "quantile": ("variable and quantile", self.variable and self.quantile),
+            "total": ("variable", self.variable),
+            "ratio": ("numerator and denominator", self.numerator and self.denominator),
+            "rate_per": ("numerator and denominator", self.numerator and self.denominator),
+            "growth_rate": ("variable", self.variable),
+            "count": ("numerator", self.numerator),
+            "status": ("variable (the instrument)", self.variable),
+        }
+        what, ok = need[self.statistic]
+        if not ok:
+            raise ValueError(f"statistic {self.statistic!r} needs {what}")
+        if self.statistic == "proportion" and self.numerator:
+            parse_filter(self.numerator)
+        if self.statistic == "count":
+            parse_filter(self.numerator)
+        if self.statistic == "rate_per":
+            parse_filter(self.numerator)
+            parse_filter(self.denominator)
+        if self.statistic == "growth_rate":
+            parse_filter(self.variable)
+        if self.statistic in ("rate_per", "growth_rate", "count") and "survey" in self.source_kind:
+            raise ValueError(
+                f"statistic {self.statistic!r} is for aggregate sources (stock, admin), "
+                "not survey microdata"
+            )
+        if "survey" in self.source_kind and self.type != "structural":
+            if self.migrant_criterion is None or self.reference_group is None:
+                raise ValueError("a survey indicator needs migrant_criterion and reference_group")
+        crit, ref = self.migrant_criterion, self.reference_group
+        if ref == "native_born" and crit != "country_of_birth":
+            raise ValueError(
+                "reference_group 'native_born' goes with migrant_criterion 'country_of_birth'"
+            )
+        if ref == "nationals" and crit not in ("citizenship", "legal_status"):
+            raise ValueError(
+                "reference_group 'nationals' goes with migrant_criterion "
+                "'citizenship' or 'legal_status'"
+            )
+        if self.statistic == "quantile" and self.comparisons:
+            raise ValueError(
+                "comparisons of quantiles are not supported: their standard error "
+                "needs replicate quantiles (compare means, or report the groups)"
+            )
+        if self.report is not None:
+            allowed = {"migrant", "reference", "not_stated_share", *self.comparisons}
+            unknown = set(self.report) - allowed
+            if unknown:
+                raise ValueError(f"report lists {sorted(unknown)}; allowed: {sorted(allowed)}")
+        return self
+
+    # --- derived -------------------------------------------------------------------------------
+    @property
+    def multiplier(self) -> float:
+        """Factor turning the statistic into the unit (100 for percent, 1 otherwise)."""
+        return UNIT_MULTIPLIER.get(self.unit, 1.0)
+
+    @property
+    def group_labels(self) -> tuple[str, str]:
+        """``population`` labels of the migrant and the reference group in results."""
+        migrant, non_migrant = GROUP_LABELS[self.migrant_criterion or "country_of_birth"]
+        return migrant, ("total" if self.reference_group == "total" else non_migrant)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        """Canonical survey columns this indicator reads (besides weights and design)."""
+        if "survey" not in self.source_kind:
+            return ()
+        cols: list[str] = []
+        for text in (self.population, self.numerator if self.statistic == "proportion" else None):
+            if text:
+                cols += parse_filter(text).columns
+        for col in (
+            self.variable,
+            self.denominator,
+            self.numerator if self.statistic != "proportion" else None,
+        ):
+            if col:
+                cols.append(col)
+        return tuple(dict.fromkeys(cols))
+
+    def for_criterion(self, criterion: str) -> Indicator:
+        """The same indicator with migrants defined by another criterion.
+
+        The id gets the ILOSTAT suffix of the criterion (``_CBR`` country of birth, ``_CCT``
+        citizenship, ``_LGS`` legal status) and the reference group follows it (native-born,
+        nationals). Use it to publish both series, as ILOSTAT does.
+        """
+        if criterion == self.migrant_criterion:
+            return self
+        suffix = {"country_of_birth": "_CBR", "citizenship": "_CCT", "legal_status": "_LGS"}
+        reference = {
+            "country_of_birth": "native_born",
+            "citizenship": "nationals",
+            "legal_status": "nationals",
+        }
+        data = self.model_dump()
+        data.update(
+            id=self.id + suffix[criterion],
+            migrant_criterion=criterion,
+            reference_group=("total" if self.reference_group == "total" else reference[criterion]),
+        )
+        return Indicator.model_validate(data)
+
+    def reports(self, population: str) -> bool:
+        """Whether rows of this ``population`` kind are part of the indicator's output."""
+        return self.report is None or population in self.report

@@ -1,0 +1,232 @@
+"""Indicators from aggregate tables: migrant stock, administrative counts, ratifications.
+
+Aggregate inputs are tidy, SDMX-style tables: one row per area, period, cell and ``measure``, with
+``_T`` marking totals of a dimension. An indicator's ``numerator`` and ``denominator`` are filters
+over such a table (e.g. ``measure == 'migrant_stock' and sex == 'F'``). For each area, period and
+requested breakdown the value is sum(numerator) / sum(denominator) times the unit's multiplier.
+
+Totals are never double counted: for a dimension that is not broken down, only its ``_T`` rows
+are used (unless the filter itself names the dimension, as a female share does); for a dimension
+that is broken down, only its non-``_T`` rows, grouped.
+
+These figures are counts, not samples: ``se`` and the interval are empty, ``flag`` is empty and
+nothing is suppressed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue.spec import Indicator
+from ..errors import IndicatorInputError
+from ..filters import evaluate_filter, parse_filter
+
+TOTAL = "_T"
+
+
+def _cells(
+    table: pd.DataFrame,
+    mask: np.ndarray,
+    dims: Sequence[str],
+    named: set[str],
+    all_dims: Sequence[str],
+) -> pd.DataFrame:
+    keep = mask.copy()
+    for dim in all_dims:
+        if dim not in table.columns or dim in named:
+            continue
+        is_total = (table[dim] == TOTAL).to_numpy()
+        keep &= ~is_total if dim in dims else is_total
+    return table[keep]
+
+
+def _sums(table: pd.DataFrame, f, dims: Sequence[str], all_dims: Sequence[str]) -> pd.Series:
+    """Sum of ``value`` over the rows a filter selects, per area, period, group and cell."""
+    named = set(f.columns)
+    rows = _cells(table, evaluate_filter(f, table), dims, named, all_dims)
+    keys = ["ref_area", "time_period", *[d for d in dims if d not in named], "population"]
+    rows = rows.assign(
+        population=rows["population"].fillna("total") if "population" in rows else "total"
+    )
+    return rows.groupby(keys, dropna=False, observed=True)["value"].sum(min_count=1)
+
+
+def ratio_of_sums(
+    ind: Indicator, table: pd.DataFrame, dims: Sequence[str], all_dims: Sequence[str]
+) -> pd.DataFrame:
+    """``rate_per`` indicators: sum(numerator rows) / sum(denominator rows) per cell and group
+    (a ``population`` column, where the table has one, keeps e.g. migrant and native workers
+    apart; rows without one describe the whole population)."""
+    num = _sums(table, parse_filter(ind.numerator), dims, all_dims)
+    den = _sums(table, parse_filter(ind.denominator), dims, all_dims)
+    if set(num.index.get_level_values("population")) - {"total"} and set(
+        den.index.get_level_values("population")
+    ) == {"total"}:
+        # a group-specific count over a whole-population denominator
+        den = den.droplevel("population")
+        num_frame = num.rename("num").reset_index()
+        joined = num_frame.merge(
+            den.rename("den").reset_index(), on=[k for k in den.index.names], how="left"
+        )
+    else:
+        # every numerator cell stays (without a value where its denominator is missing);
+        # denominator-only cells are periods or groups the indicator has no data for
+        joined = num.rename("num").to_frame().join(den.rename("den"), how="left").reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        joined["value"] = np.where(joined["den"] > 0, joined["num"] / joined["den"], np.nan)
+    joined["value"] *= ind.multiplier
+    joined["n_weighted"] = joined["den"]
+    return joined.drop(columns=["num", "den"])
+
+
+def count_of(
+    ind: Indicator, table: pd.DataFrame, dims: Sequence[str], all_dims: Sequence[str]
+) -> pd.DataFrame:
+    """``count`` indicators: the sum of the rows the ``numerator`` filter selects."""
+    summed = _sums(table, parse_filter(ind.numerator), dims, all_dims)
+    out = summed.rename("value").reset_index()
+    out["n_weighted"] = np.nan
+    return out
+
+
+def count_records(ind: Indicator, table: pd.DataFrame) -> pd.DataFrame:
+    """``count`` indicators over legal records: how many records the ``numerator`` selects
+    (e.g. social-security agreements in force), per State."""
+    hit = evaluate_filter(ind.numerator, table)
+    counts = pd.Series(hit, index=table.index).groupby(table["ref_area"]).sum()
+    as_of = (
+        table.groupby("ref_area")["as_of"].first()
+        if "as_of" in table
+        else pd.Series(None, index=counts.index)
+    )
+    return pd.DataFrame(
+        {
+            "ref_area": counts.index,
+            "time_period": as_of.reindex(counts.index).to_numpy(),
+            "value": counts.to_numpy().astype(float),
+            "n_weighted": np.nan,
+            "population": TOTAL,
+        }
+    )
+
+
+def growth_rate(
+    ind: Indicator, table: pd.DataFrame, dims: Sequence[str], all_dims: Sequence[str]
+) -> pd.DataFrame:
+    """``growth_rate`` indicators: 100 ln(V_t2 / V_t1) / (t2 - t1) between consecutive periods
+    (UN DESA's annual rate of change); ``time_period`` becomes ``"t1-t2"``."""
+    f = parse_filter(ind.variable)
+    rows = _cells(table, evaluate_filter(f, table), dims, set(f.columns), all_dims)
+    keys = ["ref_area", *dims]
+    summed = (
+        rows.groupby([*keys, "time_period"], dropna=False, observed=True)["value"]
+        .sum(min_count=1)
+        .reset_index()
+        .sort_values([*keys, "time_period"])
+    )
+    prev = summed.groupby(keys, dropna=False, observed=True).shift(1)
+    years = pd.to_numeric(summed["time_period"]) - pd.to_numeric(prev["time_period"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = 100 * np.log(summed["value"] / prev["value"]) / years
+    out = summed[keys].copy()
+    out["time_period"] = (
+        prev["time_period"].astype("Int64").astype(str) + "-" + summed["time_period"].astype(str)
+    )
+    out["value"] = rate
+    out["n_weighted"] = np.nan
+    return out[prev["time_period"].notna().to_numpy()]
+
+
+def ratification_status(ind: Indicator, table: pd.DataFrame) -> pd.DataFrame:
+    """``status`` indicators: 1 if the State is a party to the instrument (``variable``) or the
+    law or policy it names is in force, else 0.
+
+    The ``source`` column carries the instrument and the year of ratification or accession.
+    """
+    rows = table[table["instrument"] == ind.variable]
+    if rows.empty:
+        raise IndicatorInputError(
+            ind.id, [f"ratification records for {ind.variable}"], what="input"
+        )
+    party = rows["status"].isin(["ratified", "in_force"]).to_numpy()
+    out = pd.DataFrame(
+        {
+            "ref_area": rows["ref_area"].to_numpy(),
+            "time_period": rows["as_of"].to_numpy() if "as_of" in rows else None,
+            "value": party.astype(float),
+            "n_weighted": np.nan,
+        }
+    )
+    year = rows["year"] if "year" in rows else pd.Series(np.nan, index=rows.index)
+    origin = rows["source"] if "source" in rows else pd.Series("", index=rows.index)
+    verb = np.where(rows["status"] == "in_force", " in force since ", " ratified or acceded ")
+    years = year.astype("Int64").astype(str).replace("<NA>", "(year unknown)")
+    detail = np.where(
+        party,
+        ind.variable + verb + years,
+        ind.variable + " " + rows["status"].astype(str).str.replace("_", " "),
+    )
+    out["source"] = [f"{o}: {d}" if o else d for o, d in zip(origin, detail, strict=True)]
+    return out
+
+
+def compute_aggregate(
+    ind: Indicator,
+    table: pd.DataFrame,
+    kind: str,
+    dims: Sequence[str],
+    all_dims: Sequence[str],
+    source: str,
+) -> pd.DataFrame:
+    """Rows of the results table for an aggregate-source indicator (no sampling error)."""
+    if kind == "ratification":  # one figure per State: no breakdown
+        make = ratification_status if ind.statistic == "status" else count_records
+        subsets: list[tuple[str, ...]] = [()]
+        parts = [make(ind, table)]
+    else:
+        fn = {"growth_rate": growth_rate, "count": count_of}.get(ind.statistic, ratio_of_sums)
+        subsets = [s for r in range(len(dims) + 1) for s in itertools.combinations(dims, r)]
+        parts = [fn(ind, table, subset, all_dims) for subset in subsets]
+    for part, subset in zip(parts, subsets, strict=True):
+        for dim in all_dims:
+            if dim not in subset:
+                part[dim] = TOTAL
+    out = pd.concat(parts, ignore_index=True)
+    if kind == "ratification":
+        out["population"] = TOTAL
+    else:  # groups the table names are kept; whole-population rows are labelled by the spec
+        if "population" not in out:
+            out["population"] = "total"
+        out["population"] = np.where(
+            out["population"] == "total", _population_label(table, out, ind), out["population"]
+        )
+    if "source" not in out:
+        out["source"] = source
+    out["unit"] = ind.unit
+    for col in ("se", "ci_lower", "ci_upper", "cv"):
+        out[col] = np.nan
+    out["n_unweighted"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["flag"] = ""
+    out["suppressed"] = False
+    return out
+
+
+def _population_label(table: pd.DataFrame, out: pd.DataFrame, ind: Indicator) -> np.ndarray:
+    """The group a figure describes. For indicators about migrants (``describes: migrants``), the
+    stock's type-of-data code decides — B: foreign-born, C: foreign citizens, not comparable —
+    else ``total``."""
+    if ind.describes != "migrants" or "data_type" not in table.columns:
+        return np.full(len(out), "total", dtype=object)
+    codes = table.dropna(subset=["data_type"]).groupby("ref_area")["data_type"].first()
+    kind = out["ref_area"].map(codes).fillna("").astype(str)
+    return np.where(
+        kind.str.contains("B"),
+        "foreign_born",
+        np.where(
+            kind.str.contains("C"), "foreign_citizen", "international_migrants_mixed_criteria"
+        ),
+    )

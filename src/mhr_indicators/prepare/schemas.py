@@ -1,0 +1,231 @@
+"""Canonical input schemas (pandera ``DataFrameModel`` classes) and their lazy validation.
+
+Every input kind has one model: survey microdata, aggregate migrant stock, administrative counts
+and treaty ratifications. Optional columns are checked when present; the columns an indicator needs
+are required only when that indicator is requested (:func:`validate` takes ``required=``).
+Validation is lazy and complete: one :class:`~mhr_indicators.errors.DataValidationError` lists
+every failing column, check, row and value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Optional
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from ..errors import DataValidationError
+
+#: Legal-status codes (DESIGN.md conventions) plus ``not_stated``.
+LEGAL_STATUS = [
+    "citizen",
+    "permanent_resident",
+    "temporary_resident",
+    "refugee",
+    "asylum_seeker",
+    "irregular",
+    "unknown",
+    "not_stated",
+]
+LABOUR_STATUS = ["employed", "unemployed", "outside_labour_force"]
+ISIC_SECTIONS = list("ABCDEFGHIJKLMNOPQRSTU")
+SEX = ["F", "M"]
+ISO3 = r"^[A-Z]{3}$"
+AGE_GROUP = r"^Y(\d+T\d+|_GE\d+|_LT\d+)$"
+ZERO_ONE = [0, 1]
+
+# ``Optional`` is what pandera reads to make a column optional; keep it (not ``X | None``).
+# ruff: noqa: UP045
+
+
+class SurveyMicrodata(pa.DataFrameModel):
+    """Person-level survey or census-sample microdata in canonical form."""
+
+    person_id: Optional[Series] = pa.Field(nullable=False)
+    weight: Series = pa.Field(gt=0)
+    stratum: Optional[Series] = pa.Field(nullable=False)
+    psu: Optional[Series] = pa.Field(nullable=False)
+    fpc: Optional[Series] = pa.Field(gt=0)
+    ref_area: Series = pa.Field(str_matches=ISO3)
+    time_period: Series = pa.Field(nullable=False)
+    age: Optional[Series] = pa.Field(ge=0, le=120, nullable=True)
+    age_group: Optional[Series] = pa.Field(str_matches=AGE_GROUP, nullable=True)
+    sex: Optional[Series] = pa.Field(isin=SEX, nullable=True)
+    country_of_birth: Optional[Series] = pa.Field(str_matches=ISO3, nullable=True)
+    citizenship: Optional[Series] = pa.Field(str_matches=ISO3, nullable=True)
+    born_abroad: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    foreign_citizen: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    legal_status: Optional[Series] = pa.Field(isin=LEGAL_STATUS, nullable=True)
+    citizenship_status: Optional[Series] = pa.Field(
+        isin=["citizen_by_birth", "naturalised", "non_citizen"], nullable=True
+    )
+    armed_forces: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    labour_status: Optional[Series] = pa.Field(isin=LABOUR_STATUS, nullable=True)
+    sector: Optional[Series] = pa.Field(isin=ISIC_SECTIONS, nullable=True)
+    informal: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    hours: Optional[Series] = pa.Field(ge=0, le=168, nullable=True)
+    earnings: Optional[Series] = pa.Field(ge=0, nullable=True)
+    hourly_earnings: Optional[Series] = pa.Field(ge=0, nullable=True)
+    education: Optional[Series] = pa.Field(isin=list(range(9)), nullable=True)
+    in_education: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    health_insurance: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    occupation: Optional[Series] = pa.Field(isin=list(range(10)), nullable=True)
+    temporary_contract: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    wants_more_hours: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    social_security_contributor: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    social_protection: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    at_risk_of_poverty: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    unmet_medical_need: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    good_health: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    feels_unsafe: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    experienced_discrimination: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    recruitment_cost_ratio: Optional[Series] = pa.Field(ge=0, nullable=True)
+    overcrowded: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    housing_cost_overburden: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    social_housing: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    union_member: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+
+    class Config:
+        strict = False
+        name = "survey microdata"
+
+
+class MigrantStock(pa.DataFrameModel):
+    """Aggregate migrant stock (e.g. UN DESA): counts by area, period, origin, sex and age."""
+
+    ref_area: Series = pa.Field(nullable=False)
+    time_period: Series = pa.Field(nullable=False)
+    origin: Optional[Series] = pa.Field(nullable=True)
+    sex: Series = pa.Field(isin=[*SEX, "_T"])
+    age_group: Optional[Series] = pa.Field(nullable=True)
+    value: Series = pa.Field(ge=0, nullable=True)
+    data_type: Optional[Series] = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+        name = "migrant stock"
+
+
+class AdminCounts(pa.DataFrameModel):
+    """Administrative counts in tidy form: one row per area, period, cell and ``measure`` (e.g.
+    ``immigration_detention``, ``detected_trafficking_victims``, ``occupational_injuries``,
+    ``workers``), with ``_T`` for totals. A rate's numerator and denominator are two measures
+    over the same cells (matching coverage, SDG 8.8.1)."""
+
+    ref_area: Series = pa.Field(nullable=False)
+    time_period: Series = pa.Field(nullable=False)
+    measure: Series = pa.Field(nullable=False)
+    value: Series = pa.Field(ge=0, nullable=True)
+    sex: Optional[Series] = pa.Field(isin=[*SEX, "_T"])
+    age_group: Optional[Series] = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+        name = "administrative counts"
+
+
+class Ratifications(pa.DataFrameModel):
+    """Legal-framework records, one row per State and instrument: treaties (``ratified``,
+    ``signed``, ``not_signed``, ``denounced``) and national laws or policies (``in_force``,
+    ``not_in_force``). ``datasets/templates/legal_framework.csv`` is a template to fill in."""
+
+    ref_area: Series = pa.Field(str_matches=ISO3)
+    instrument: Series = pa.Field(nullable=False)
+    instrument_type: Optional[Series] = pa.Field(nullable=True)
+    status: Series = pa.Field(
+        isin=["ratified", "signed", "not_signed", "denounced", "in_force", "not_in_force"]
+    )
+    year: Optional[Series] = pa.Field(ge=1945, le=2100, nullable=True)
+
+    class Config:
+        strict = False
+        name = "ratifications"
+
+
+SCHEMAS = {
+    "survey": SurveyMicrodata,
+    "stock": MigrantStock,
+    "admin": AdminCounts,
+    "ratifications": Ratifications,
+}
+
+_CHECK_TEXT = [
+    (re.compile(r"greater_than\((.*)\)"), r"must be > \1"),
+    (re.compile(r"greater_than_or_equal_to\((.*)\)"), r"must be >= \1"),
+    (re.compile(r"less_than_or_equal_to\((.*)\)"), r"must be <= \1"),
+    (re.compile(r"isin\((.*)\)"), r"must be one of \1"),
+    (re.compile(r"str_matches\('?(.*?)'?\)"), r"must match \1"),
+    (re.compile(r"not_nullable"), "must not be missing"),
+    (re.compile(r"column_in_dataframe"), "column is missing"),
+]
+
+
+def _readable(check: str) -> str:
+    for pattern, text in _CHECK_TEXT:
+        if pattern.fullmatch(str(check)):
+            return pattern.sub(text, str(check))
+    return str(check)
+
+
+def validate(
+    data: pd.DataFrame,
+    kind: str = "survey",
+    *,
+    required: Iterable[str] = (),
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Validate a frame against the canonical schema of its kind, reporting every failure.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The input.
+    kind : {"survey", "stock", "admin", "ratifications"}
+        Which schema to apply.
+    required : iterable of str
+        Columns that must be present on top of the schema's own required ones (e.g. the columns
+        the requested indicators read).
+    source : str, optional
+        File or dataset name, quoted in the error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``data``, unchanged, when it passes.
+
+    Raises
+    ------
+    DataValidationError
+        Whose ``failure_cases`` frame lists column, check, row label and value of every failure.
+    """
+    if kind not in SCHEMAS:
+        raise ValueError(f"unknown data kind {kind!r}; expected one of {sorted(SCHEMAS)}")
+    failures = []
+    missing = [c for c in dict.fromkeys(required) if c not in data.columns]
+    for col in missing:
+        failures.append(
+            {"column": col, "check": "column is missing", "index": None, "failure_case": col}
+        )
+    try:
+        SCHEMAS[kind].validate(data, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        for row in fc.itertuples(index=False):
+            failures.append(
+                {
+                    "column": row.column,
+                    "check": _readable(row.check),
+                    "index": row.index,
+                    "failure_case": row.failure_case,
+                }
+            )
+    if failures:
+        frame = pd.DataFrame(
+            failures, columns=["column", "check", "index", "failure_case"], dtype=object
+        )
+        frame["column"] = frame["column"].fillna("(frame)")
+        raise DataValidationError(kind, frame, source=source, n_rows=len(data))
+    return data
