@@ -17,6 +17,14 @@ class MhrError(Exception):
     """Base class of every error raised by ``mhr_indicators``."""
 
 
+class ConfigurationError(MhrError, ValueError):
+    """An option of a call or a config has a value the library does not accept.
+
+    The message lists the allowed values. It is also a ``ValueError``, as Python's own usage
+    errors are.
+    """
+
+
 class ColumnNotFoundError(MhrError, KeyError):
     """A column named in a design, an estimator call or a filter is not in the data."""
 

@@ -1,0 +1,167 @@
+"""The library's shared vocabulary, defined once: codes, dimensions, kinds, units and options.
+
+Every other module takes these names from here, so that a source kind, a dimension or the total
+code is spelled one way in the specs, the engine, the results table and the command line.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal, get_args
+
+# --- codes of the results table (SDMX conventions) ---------------------------------------------
+#: A dimension that is not broken down: the total over its categories.
+TOTAL = "_T"
+#: A dimension that does not apply to the row (an intersectional comparison spans both sexes).
+NOT_APPLICABLE = "_Z"
+
+Dimension = Literal["sex", "age_group", "sector", "legal_status"]
+#: The disaggregation dimensions of the results table, in their column order.
+DIMENSIONS: tuple[str, ...] = get_args(Dimension)
+
+Sex = Literal["F", "M"]
+SEXES: tuple[str, ...] = get_args(Sex)
+
+# --- inputs -------------------------------------------------------------------------------------
+SourceKind = Literal["survey", "stock", "admin", "ratification"]
+#: The kinds of input data an indicator is computed from.
+SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
+
+#: Columns an aggregate input of each kind must hold.
+AGGREGATE_COLUMNS: dict[str, list[str]] = {
+    "stock": ["ref_area", "time_period", "measure", "value"],
+    "admin": ["ref_area", "time_period", "measure", "value"],
+    "ratification": ["ref_area", "instrument", "status"],
+}
+
+# --- the catalogue --------------------------------------------------------------------------------
+IndicatorType = Literal["structural", "process", "outcome"]
+INDICATOR_TYPES: tuple[str, ...] = get_args(IndicatorType)
+
+Statistic = Literal[
+    "proportion",
+    "mean",
+    "ratio",
+    "total",
+    "quantile",
+    "rate_per",
+    "growth_rate",
+    "count",
+    "status",
+]
+
+Unit = Literal[
+    "percent",
+    "percent_per_year",
+    "per_100000",
+    "per_1000",
+    "currency_per_month",
+    "currency_per_hour",
+    "ratio",
+    "yes_no",
+    "count",
+    "years",
+    "hours_per_week",
+    "days",
+]
+#: Multiplier applied to a statistic's value (and its SE and interval) for each unit.
+UNIT_MULTIPLIER: dict[str, float] = {"percent": 100.0, "per_100000": 1e5, "per_1000": 1e3}
+
+MigrantCriterion = Literal["country_of_birth", "citizenship", "legal_status"]
+ReferenceGroup = Literal["non_migrant", "native_born", "nationals", "total"]
+
+#: Labels of the migrant and non-migrant groups under each criterion (ILO ICLS 2018: a label
+#: never says just "migrant" without its criterion).
+GROUP_LABELS: dict[str, tuple[str, str]] = {
+    "country_of_birth": ("foreign_born", "native_born"),
+    "citizenship": ("foreign_citizen", "national"),
+    "legal_status": ("non_citizen", "citizen"),
+}
+
+#: Columns that give the migrant status under each criterion: a 0/1 flag, or two codes compared.
+CRITERION_COLUMNS: dict[str, tuple[list[str], list[str]]] = {
+    "country_of_birth": (["born_abroad"], ["country_of_birth", "ref_area"]),
+    "citizenship": (["foreign_citizen"], ["citizenship", "ref_area"]),
+    "legal_status": (["legal_status"], ["legal_status"]),
+}
+
+Comparison = Literal["gap", "ratio", "relative_gap", "parity_index", "adjusted_parity_index"]
+#: Comparisons of the migrant group with the reference group, within each cell.
+COMPARISONS: tuple[str, ...] = get_args(Comparison)
+
+Intersectional = Literal["sex_gap_migrant", "double_disadvantage", "gap_difference"]
+#: Comparisons across sex and migrant status (computed within the cells of the other dimensions):
+#: women - men within the migrant group; migrant women - reference-group men; and the
+#: difference-in-differences (migrant women - reference women) - (migrant men - reference men).
+INTERSECTIONAL: tuple[str, ...] = get_args(Intersectional)
+
+#: Population codes of rows that are not a group of people.
+NOT_STATED_SHARE = "not_stated_share"
+
+# --- options of the estimators --------------------------------------------------------------------
+VarianceKind = Literal["design", "none"]
+LonelyPSU = Literal["fail", "remove", "adjust", "average", "certainty"]
+LONELY_PSU_POLICIES: tuple[str, ...] = get_args(LonelyPSU)
+ReplicateMethod = Literal["SDR", "JK1", "JKn", "BRR", "Fay", "bootstrap"]
+REPLICATE_METHODS: tuple[str, ...] = get_args(ReplicateMethod)
+ProportionCI = Literal["logit", "beta", "wald", "t"]
+CI_METHODS: tuple[str, ...] = get_args(ProportionCI)
+MeanCI = Literal["wald", "t"]
+ErrorMode = Literal["raise", "collect"]
+
+# --- the results table ----------------------------------------------------------------------------
+#: The columns of the results table (the public contract), in order.
+RESULT_COLUMNS: list[str] = [
+    "indicator_id",
+    "type",
+    "right",
+    "attribute",
+    "ref_area",
+    "time_period",
+    "population",
+    *DIMENSIONS,
+    "value",
+    "unit",
+    "se",
+    "ci_lower",
+    "ci_upper",
+    "cv",
+    "n_unweighted",
+    "n_weighted",
+    "flag",
+    "suppressed",
+    "source",
+]
+
+#: The columns of a results object's issues table.
+ISSUE_COLUMNS: list[str] = ["indicator_id", "problem", "detail"]
+
+
+class IssueCode(str, Enum):
+    """Why an indicator, a breakdown or an input is missing from the results, or needs care."""
+
+    NOT_DISAGGREGATED = "not_disaggregated"
+    """A requested breakdown is not allowed by the spec, or not in the data."""
+    MISSING_INPUT = "missing_input"
+    """The data an indicator needs (a source, a column, records) are not given."""
+    INVALID_DATA = "invalid_data"
+    """The input failed its schema or a value check."""
+    CANNOT_ESTIMATE = "cannot_estimate"
+    """The estimate is undefined for the data given (no cases, a zero denominator, ...)."""
+    SOURCE_QUALITY = "source_quality"
+    """A problem the source's reader found and resolved by a documented rule."""
+    INPUT_FAILED = "input_failed"
+    """A whole input of a batch could not be read, mapped or computed."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def allowed(name: str, value: object, choices: tuple[str, ...]) -> None:
+    """Raise a ConfigurationError when ``value`` is not one of ``choices`` (listed in the message)."""
+    if value not in choices:
+        from .errors import ConfigurationError
+
+        raise ConfigurationError(
+            f"{name}={value!r} is not allowed; use one of: " + ", ".join(map(repr, choices))
+        )
