@@ -70,7 +70,7 @@ def main() -> None:
     df.groupby(["sex", "age_group", "born_abroad"])[["weight"]].sum()
     bare = time.perf_counter() - t0
     t0 = time.perf_counter()
-    res = mhr.compute(IDS, survey=design, by=["sex", "age_group"])
+    res = mhr.compute(IDS, survey=design, by=["sex", "age_group"]).table
     took = time.perf_counter() - t0
     estimates = int(res["population"].isin(["foreign_born", "native_born"]).sum())
     print(

@@ -1,25 +1,32 @@
 """mhr_indicators: measure the human rights of migrants with design-based survey estimates.
 
-The public API:
+The public API, in the order of the pipeline (``docs/architecture.md``):
 
-- :class:`SurveyDesign` — a sample and its design; estimators with sampling error (R ``survey``
-  conventions);
-- :func:`catalogue` / :func:`load_catalogue` — the indicator specs (:class:`Catalogue`,
-  :class:`Indicator`);
-- :func:`compute` — indicators + data -> the tidy results table;
+- :func:`load_catalogue` — the indicator specs (:class:`Catalogue`, :class:`Indicator`);
+  :func:`coverage` — what a dataset can produce;
+- :func:`read_table`, :func:`load_example`, :mod:`~mhr_indicators.datasets` — files in, shipped
+  example data; :mod:`mhr_indicators.sources` — real published sources;
 - :func:`harmonise` — a source's columns and codes onto the canonical schema;
-- :func:`validate` — check data against its canonical schema;
-- :func:`parse_filter` — the whitelisted filter grammar; :func:`load_example` — example data;
+  :func:`validate` — check data against its canonical schema;
+- :class:`SurveyDesign` — a sample and its design; estimators with sampling error (R ``survey``
+  conventions); :class:`Estimates` — cell estimates with their covariance and contrasts;
+- :func:`compute` — indicators + data -> :class:`Results` (the tidy results table, its issues
+  and metadata); :func:`read_results`, :func:`concat_results`; :class:`QualityRules`;
+- :func:`parse_filter` — the whitelisted filter grammar;
 - the error types, all derived from :class:`MhrError`.
 """
 
+__version__ = "0.2.0"
+
 from .catalogue.coverage import coverage
-from .catalogue.load import Catalogue, catalogue, load_catalogue
+from .catalogue.load import Catalogue, load_catalogue
 from .catalogue.spec import Indicator
-from .engine.compute import RESULT_COLUMNS, compute
+from .engine.compute import compute
 from .engine.quality import QualityRules
+from .engine.results import Results, concat_results, read_results
 from .errors import (
     ColumnNotFoundError,
+    ConfigurationError,
     DataValidationError,
     DesignError,
     EstimationInputError,
@@ -31,37 +38,45 @@ from .errors import (
     SpecError,
 )
 from .filters import Filter, parse_filter
+from .io import datasets
 from .io.datasets import load_example
+from .io.tables import read_table
 from .prepare.harmonise import harmonise
 from .prepare.schemas import validate
-from .survey import SurveyDesign
-
-__version__ = "0.1.0"
+from .survey import Estimates, SurveyDesign
+from .vocab import RESULT_COLUMNS, IssueCode
 
 __all__ = [
     "RESULT_COLUMNS",
     "Catalogue",
     "ColumnNotFoundError",
+    "ConfigurationError",
     "DataValidationError",
     "DesignError",
+    "Estimates",
     "EstimationInputError",
     "Filter",
     "FilterError",
     "HarmonisationError",
     "Indicator",
     "IndicatorInputError",
+    "IssueCode",
     "LonelyPSUError",
     "MhrError",
     "QualityRules",
+    "Results",
     "SpecError",
     "SurveyDesign",
     "__version__",
-    "catalogue",
     "compute",
+    "concat_results",
     "coverage",
+    "datasets",
     "harmonise",
     "load_catalogue",
     "load_example",
     "parse_filter",
+    "read_results",
+    "read_table",
     "validate",
 ]

@@ -20,7 +20,7 @@ import yaml
 
 from . import __version__
 from .batch.run import run_job
-from .catalogue.load import catalogue, load_catalogue
+from .catalogue.load import load_catalogue
 from .errors import MhrError
 from .io.datasets import load_example
 from .io.tables import read_table, write_table
@@ -107,7 +107,7 @@ def _cmd_example(args: argparse.Namespace) -> int:
 
 
 def _cmd_catalogue(args: argparse.Namespace) -> int:
-    cat = load_catalogue(args.catalogue) if args.catalogue else catalogue()
+    cat = load_catalogue(args.catalogue) if args.catalogue else load_catalogue()
     if args.action == "show":
         if not args.arg:
             print("mhr: error: catalogue show needs an indicator id", file=sys.stderr)
@@ -170,7 +170,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         data = harmonise(data, args.mapping)
     required: list[str] = []
     for ind_id in args.indicators or []:
-        required += list(catalogue()[ind_id].required_columns)
+        required += list(load_catalogue()[ind_id].required_columns)
     validate(data, args.kind, required=required, source=str(args.data))
     print(
         f"{args.data}: {len(data)} rows pass the {args.kind} schema"

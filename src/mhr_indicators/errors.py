@@ -95,6 +95,16 @@ class EstimationInputError(RowsError):
     """An estimator was called with an unusable variable, domain or option."""
 
 
+class DesignOptionError(DesignError, ConfigurationError):
+    """A design option (``lonely_psu``, ``variance``, the replicate ``method``) is not one of the
+    accepted values: the message lists them."""
+
+
+class EstimationOptionError(EstimationInputError, ConfigurationError):
+    """An estimator option (``ci``, ``level``, ``q``, the statistic) is not accepted: the message
+    lists the accepted values."""
+
+
 class FilterError(MhrError, ValueError):
     """A filter expression (``where=`` or a spec's ``population``) cannot be parsed or evaluated.
 

@@ -148,7 +148,7 @@ class IssueCode(str, Enum):
     """The input failed its schema or a value check."""
     CANNOT_ESTIMATE = "cannot_estimate"
     """The estimate is undefined for the data given (no cases, a zero denominator, ...)."""
-    SOURCE_QUALITY = "source_quality"
+    SOURCE_QUALITY = "source_data_quality"
     """A problem the source's reader found and resolved by a documented rule."""
     INPUT_FAILED = "input_failed"
     """A whole input of a batch could not be read, mapped or computed."""
@@ -157,11 +157,14 @@ class IssueCode(str, Enum):
         return self.value
 
 
-def allowed(name: str, value: object, choices: tuple[str, ...]) -> None:
-    """Raise a ConfigurationError when ``value`` is not one of ``choices`` (listed in the message)."""
+def allowed(name: str, value: object, choices: tuple[str, ...], error: type | None = None) -> None:
+    """Raise ``error`` (a ConfigurationError by default) when ``value`` is not one of ``choices``.
+
+    The message lists the accepted values: ``unknown ci 'logti'; expected one of: 'logit', ...``.
+    """
     if value not in choices:
         from .errors import ConfigurationError
 
-        raise ConfigurationError(
-            f"{name}={value!r} is not allowed; use one of: " + ", ".join(map(repr, choices))
+        raise (error or ConfigurationError)(
+            f"unknown {name} {value!r}; expected one of: " + ", ".join(map(repr, choices))
         )

@@ -17,7 +17,7 @@ from ..conftest import REPO
 
 
 def test_shipped_catalogue_loads_and_filters():
-    cat = mhr.catalogue()
+    cat = mhr.load_catalogue()
     assert cat.version
     assert "WORK.O.UR" in cat
     ur = cat["WORK.O.UR"]
@@ -44,7 +44,7 @@ def _write(tmp_path, indicators):
 
 
 def _spec(**changes):
-    spec = mhr.catalogue()["WORK.O.EPR"].model_dump(exclude_none=True)
+    spec = mhr.load_catalogue()["WORK.O.EPR"].model_dump(exclude_none=True)
     spec.pop("right")
     spec.update(changes)
     return spec
@@ -114,7 +114,7 @@ def test_catalogue_loads_from_an_installed_wheel(tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "import mhr_indicators as m, mhr_indicators.io.resources as r; c = m.catalogue(); "
+        "import mhr_indicators as m, mhr_indicators.io.resources as r; c = m.load_catalogue(); "
         "p = r.resource_dir('indicators'); "
         f"assert str(p).startswith({str(site)!r}), p; print(len(c), len(m.load_example()))"
     )
@@ -127,4 +127,4 @@ def test_catalogue_loads_from_an_installed_wheel(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     n_ind, n_rows = map(int, out.stdout.split())
-    assert n_ind == len(mhr.catalogue()) and n_rows == len(mhr.load_example())
+    assert n_ind == len(mhr.load_catalogue()) and n_rows == len(mhr.load_example())

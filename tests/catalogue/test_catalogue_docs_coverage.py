@@ -13,7 +13,7 @@ from ..conftest import REPO
 
 
 def test_committed_reference_matches_the_specs():
-    pages = render(mhr.catalogue())
+    pages = render(mhr.load_catalogue())
     folder = REPO / "docs" / "catalogue"
     committed = {p.name for p in folder.glob("*.md")}
     assert committed == set(pages), "run: mhr catalogue docs docs/catalogue"
@@ -24,7 +24,7 @@ def test_committed_reference_matches_the_specs():
 
 
 def test_reference_content():
-    pages = render(mhr.catalogue())
+    pages = render(mhr.load_catalogue())
     assert "WORK.O.UR" in pages["index.md"] and "| work | outcome |" in pages["index.md"]
     work = pages["work.md"]
     assert "## Structural indicators" in work and "## Outcome indicators" in work
@@ -33,7 +33,7 @@ def test_reference_content():
 
 def test_coverage_of_the_example_and_of_a_thin_file():
     lfs = mhr.harmonise(mhr.load_example(), REPO / "datasets" / "mappings" / "example_lfs.yaml")
-    survey = mhr.catalogue().filter(source_kind="survey")
+    survey = mhr.load_catalogue().filter(source_kind="survey")
     full = coverage(survey, survey=lfs)
     assert full["computable"].all()
     thin = coverage(
@@ -44,7 +44,7 @@ def test_coverage_of_the_example_and_of_a_thin_file():
     assert "born_abroad" in row["missing"]
     ur = full.set_index("indicator_id").loc["WORK.O.UR"]
     assert "sector (not a disaggregation" in ur["not_available"]
-    structural = coverage(mhr.catalogue().filter(type="structural"))
+    structural = coverage(mhr.load_catalogue().filter(type="structural"))
     assert (structural["missing"] == "source: ratification").all()
 
 

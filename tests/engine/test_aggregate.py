@@ -47,7 +47,7 @@ def test_stock_indicators_by_hand():
         ["CONTEXT.O.STOCK_PCT", "CONTEXT.O.FEMALE_SHARE", "CONTEXT.O.STOCK_GROWTH"],
         stock=_stock(),
         by=["sex"],
-    )
+    ).table
     pct = res[(res["indicator_id"] == "CONTEXT.O.STOCK_PCT")].set_index(["time_period", "sex"])
     assert pct.loc[("2015", "_T"), "value"] == pytest.approx(5.0)
     assert pct.loc[("2020", "_T"), "value"] == pytest.approx(6.0)
@@ -90,7 +90,7 @@ def test_admin_rate_with_stock_denominator_and_matching_coverage():
             "value": [30.0, 10.0, 20.0, 45.0, 50.0],
         }
     )
-    res = mhr.compute([spec], admin=admin, stock=_stock(), by=["sex"])
+    res = mhr.compute([spec], admin=admin, stock=_stock(), by=["sex"]).table
     got = res.set_index(["time_period", "sex"])["value"]
     assert got[("2015", "_T")] == pytest.approx(3000.0)  # 30 / 1000 * 100000
     assert got[("2015", "F")] == pytest.approx(2500.0)  # 10 / 400 * 100000
@@ -107,7 +107,7 @@ def test_legal_framework_template_feeds_structural_indicators():
     res = mhr.compute(
         ["WORK.S.ILO_C143", "WORK.S.ILO_C189", "LIBERTY.S.NO_CHILD_DETENTION"],
         ratifications=template,
-    ).set_index("indicator_id")
+    ).table.set_index("indicator_id")
     assert res.loc["WORK.S.ILO_C189", "value"] == 1
     assert res.loc["WORK.S.ILO_C143", "value"] == 0
     assert res.loc["LIBERTY.S.NO_CHILD_DETENTION", "value"] == 0

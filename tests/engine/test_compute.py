@@ -8,7 +8,7 @@ import pytest
 
 import mhr_indicators as mhr
 from mhr_indicators.catalogue.spec import Indicator
-from mhr_indicators.engine.compute import RESULT_COLUMNS, compute
+from mhr_indicators import RESULT_COLUMNS, compute
 from mhr_indicators.errors import IndicatorInputError, MhrError
 from mhr_indicators.prepare.harmonise import harmonise
 
@@ -36,7 +36,8 @@ WORK = [
 
 
 def test_contract_columns_and_codes(design):
-    res = compute(WORK, survey=design, by=["sex", "age_group", "sector", "legal_status"])
+    out = compute(WORK, survey=design, by=["sex", "age_group", "sector", "legal_status"])
+    res = out.table
     assert list(res.columns) == RESULT_COLUMNS
     assert set(res["indicator_id"]) == set(WORK)
     assert set(res["type"]) == {"outcome"}
@@ -56,14 +57,14 @@ def test_contract_columns_and_codes(design):
     assert (res.loc[~res["suppressed"], "flag"] != "X").all()
     # the unemployment rate has no sector breakdown: noted, not computed
     assert (res.loc[res["indicator_id"] == "WORK.O.UR", "sector"] == "_T").all()
-    issues = pd.DataFrame(res.attrs["issues"])
+    issues = out.issues
     assert (
         (issues["indicator_id"] == "WORK.O.UR") & (issues["detail"].str.contains("sector"))
     ).any()
 
 
 def test_values_equal_direct_design_estimates(design, canonical):
-    res = compute(["WORK.O.EPR"], survey=design, by=["sex"], quality="none")
+    res = compute(["WORK.O.EPR"], survey=design, by=["sex"], quality="none").table
     got = res.set_index(["population", "sex"])
     df = canonical
     emp = (df["labour_status"] == "employed").astype(float).where(df["labour_status"].notna())
@@ -83,18 +84,18 @@ def test_values_equal_direct_design_estimates(design, canonical):
 
 
 def test_every_subset_of_by_is_computed(design):
-    res = compute(["WORK.O.EPR"], survey=design, by=["sex", "age_group"], quality="none")
+    res = compute(["WORK.O.EPR"], survey=design, by=["sex", "age_group"], quality="none").table
     mig = res[res["population"] == "foreign_born"]
     combos = set(zip(mig["sex"] == "_T", mig["age_group"] == "_T", strict=True))
     assert combos == {(True, True), (False, True), (True, False), (False, False)}
     total = mig[(mig["sex"] == "_T") & (mig["age_group"] == "_T")]
-    alone = compute(["WORK.O.EPR"], survey=design, quality="none")
+    alone = compute(["WORK.O.EPR"], survey=design, quality="none").table
     alone = alone[alone["population"] == "foreign_born"]
     assert total["value"].iloc[0] == pytest.approx(alone["value"].iloc[0])
 
 
 def test_not_stated_status_is_kept_apart(design, canonical):
-    res = compute(["WORK.O.EPR"], survey=design, quality="none").set_index("population")
+    res = compute(["WORK.O.EPR"], survey=design, quality="none").table.set_index("population")
     pop = (canonical["age"] >= 15) & canonical["labour_status"].notna()
     w = canonical["weight"]
     unknown = canonical["born_abroad"].isna()
@@ -106,10 +107,10 @@ def test_not_stated_status_is_kept_apart(design, canonical):
 
 
 def test_reference_group_total_includes_everyone(design, canonical):
-    spec = mhr.catalogue()["WORK.O.EPR"].model_dump()
+    spec = mhr.load_catalogue()["WORK.O.EPR"].model_dump()
     spec.update(id="WORK.O.EPR_TOTAL", reference_group="total")
     ind = Indicator.model_validate(spec)
-    res = compute([ind], survey=design, quality="none").set_index("population")
+    res = compute([ind], survey=design, quality="none").table.set_index("population")
     pop = (canonical["age"] >= 15) & canonical["labour_status"].notna()
     w = canonical["weight"]
     emp = canonical["labour_status"] == "employed"
@@ -121,11 +122,12 @@ def test_missing_columns_raise_or_are_collected(design, canonical):
     thin = mhr.SurveyDesign(canonical.drop(columns=["informal"]), weights="weight")
     with pytest.raises(IndicatorInputError, match="WORK.O.INFORMAL.*'informal'"):
         compute(["WORK.O.INFORMAL", "WORK.O.EPR"], survey=thin)
-    res = compute(["WORK.O.INFORMAL", "WORK.O.EPR"], survey=thin, errors="collect")
-    assert set(res["indicator_id"]) == {"WORK.O.EPR"}
-    issues = pd.DataFrame(res.attrs["issues"])
+    out = compute(["WORK.O.INFORMAL", "WORK.O.EPR"], survey=thin, errors="collect")
+    assert set(out.table["indicator_id"]) == {"WORK.O.EPR"}
+    issues = out.issues
     row = issues[issues["indicator_id"] == "WORK.O.INFORMAL"].iloc[0]
-    assert row["problem"] == "IndicatorInputError" and "informal" in row["detail"]
+    assert row["problem"] == "missing_input" and "IndicatorInputError" in row["detail"]
+    assert "informal" in row["detail"]
     with pytest.raises(IndicatorInputError, match="source"):
         compute(["WORK.O.EPR"])
     with pytest.raises(MhrError, match="not a results-table dimension"):
@@ -135,22 +137,22 @@ def test_missing_columns_raise_or_are_collected(design, canonical):
 def test_quality_presets(design):
     strict = compute(
         ["WORK.O.EPR"], survey=design, by=["sex", "legal_status"], quality={"suppress_n_below": 100}
-    )
+    ).table
     groups = strict[strict["population"].isin(["foreign_born", "native_born"])]
     assert (groups["suppressed"] == (groups["n_unweighted"] < 100)).all()
     gaps = strict[strict["population"] == "gap"]
     # a comparison is withheld when either of its groups is
     assert gaps["suppressed"].any()
-    nchs = compute(["WORK.O.EPR"], survey=design, by=["legal_status"], quality="nchs_proportions")
+    nchs = compute(["WORK.O.EPR"], survey=design, by=["legal_status"], quality="nchs_proportions").table
     assert set(nchs["flag"]) <= {"", "U", "R", "X"}
     with pytest.raises(MhrError, match="limit_a"):
-        compute(["WORK.O.EPR"], survey=design, quality="eurostat_lfs")
+        compute(["WORK.O.EPR"], survey=design, quality="eurostat_lfs").table
     lfs = compute(
         ["WORK.O.EPR"],
         survey=design,
         by=["legal_status"],
         quality={"preset": "eurostat_lfs", "limit_a": 20000, "limit_b": 60000},
-    )
+    ).table
     grp = lfs[lfs["population"] == "foreign_born"]
     assert (grp["suppressed"] == (grp["n_weighted"] < 20000)).all()
     assert (
@@ -223,7 +225,7 @@ def test_unemployment_gap_by_hand():
     )
     res = compute(
         ["WORK.O.UR"], survey=mhr.SurveyDesign(df, weights="w"), quality="none"
-    ).set_index("population")
+    ).table.set_index("population")
     var_m, var_r = 9 / 8 * 14 / 256, 9 / 8 * 62 / 4096
     assert res.loc["foreign_born", "value"] == pytest.approx(25.0)
     assert res.loc["native_born", "value"] == pytest.approx(12.5)
@@ -250,13 +252,14 @@ def test_invalid_codes_are_reported_not_dropped(canonical):
     assert "column 'ref_area'" in text
     res = compute(["WORK.O.EPR", "HEALTH.P.INSURANCE"], survey=design, errors="collect")
     # the bad ref_area concerns every indicator; fixing it leaves only labour_status at fault
-    assert set(res["indicator_id"]) == set()
+    assert set(res.table["indicator_id"]) == set()
     bad.loc[12, "ref_area"] = "XSY"
     design = mhr.SurveyDesign(bad, weights="weight", strata="stratum", psu="psu", fpc="fpc")
     res = compute(["WORK.O.EPR", "HEALTH.P.INSURANCE"], survey=design, errors="collect")
-    assert set(res["indicator_id"]) == {"HEALTH.P.INSURANCE"}
-    issue = next(i for i in res.attrs["issues"] if i["indicator_id"] == "WORK.O.EPR")
-    assert issue["problem"] == "DataValidationError" and "retired" in issue["detail"]
+    assert set(res.table["indicator_id"]) == {"HEALTH.P.INSURANCE"}
+    issue = res.issues.set_index("indicator_id").loc["WORK.O.EPR"]
+    assert issue["problem"] == "invalid_data" and "DataValidationError" in issue["detail"]
+    assert "retired" in issue["detail"]
 
 
 def test_nchs_rate_rule_is_unit_free():

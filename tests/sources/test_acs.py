@@ -28,7 +28,7 @@ def state(request):
     data = mhr.harmonise(raw, MAPPING)
     mhr.validate(data, "survey")
     design = mhr.SurveyDesign(data, weights="weight", variance="none")
-    cat = mhr.catalogue()
+    cat = mhr.load_catalogue()
     inds = [cat[i] for i in IDS] + [cat[i].for_criterion("citizenship") for i in IDS]
     res = mhr.compute(
         inds,
@@ -36,7 +36,7 @@ def state(request):
         by=["sex", "age_group"],
         quality="none",
         source=f"ACS PUMS 2024 {request.param}",
-    )
+    ).table
     return request.param, raw, data, res
 
 

@@ -24,7 +24,7 @@ CONTEXT = [
 def desa():
     path = shared_data("undesa_ims") / "UN_MigrantStockTotal_2019.xlsx"
     stock = read_undesa_stock(path)
-    res = mhr.compute(CONTEXT, stock=stock, by=["sex"], source="UN DESA IMS 2019")
+    res = mhr.compute(CONTEXT, stock=stock, by=["sex"], source="UN DESA IMS 2019").table
     return path, stock, res
 
 
@@ -137,23 +137,23 @@ def test_treaty_status_and_report():
 def test_structural_indicators_from_records():
     records = read_treaty_status(shared_data("treaty_ratification_2022"))
     res = mhr.compute(
-        mhr.catalogue().filter(type="structural"),
+        mhr.load_catalogue().filter(type="structural"),
         ratifications=records.ratifications,
         errors="collect",
     )
-    missing = {i["indicator_id"] for i in res.attrs["issues"]}
+    missing = set(res.issues["indicator_id"])
     # instruments the UN treaty tables do not hold (ILO conventions, the Palermo Protocol,
     # national laws and policies) are reported as missing input, never guessed
     assert missing == {
         i.id
-        for i in mhr.catalogue().filter(type="structural")
+        for i in mhr.load_catalogue().filter(type="structural")
         if not i.variable or i.variable.startswith(("ILO-", "POLICY-", "PALERMO"))
     }
     assert "WORK.S.ICRMW" not in missing
-    icrmw = res[res["indicator_id"] == "WORK.S.ICRMW"].set_index("ref_area")
+    icrmw = res.select(indicator="WORK.S.ICRMW").table.set_index("ref_area")
     assert icrmw.loc["MEX", "value"] == 1 and icrmw.loc["FRA", "value"] == 0
     assert icrmw.loc["MEX", "source"].endswith("ICRMW ratified or acceded 1999")
-    assert (res["unit"] == "yes_no").all() and set(res["time_period"]) == {"2022"}
+    assert (res.table["unit"] == "yes_no").all() and set(res.table["time_period"]) == {"2022"}
     counts = icrmw["value"].sum()
     assert (
         counts

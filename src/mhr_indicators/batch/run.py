@@ -31,15 +31,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .. import __version__
-from ..catalogue.load import Catalogue, catalogue, load_catalogue
-from ..catalogue.spec import Dimension
-from ..engine.compute import RESULT_COLUMNS, compute
+from ..catalogue.load import Catalogue, load_catalogue
+from ..engine.compute import compute, issue_record
 from ..errors import MhrError, SpecError
 from ..io.tables import read_table, sha256, write_table
 from ..prepare.harmonise import harmonise
 from ..prepare.schemas import validate
 from ..sources import read_treaty_status, read_undesa_stock
 from ..survey import SurveyDesign
+from ..vocab import RESULT_COLUMNS, Dimension
 
 
 class DesignConfig(BaseModel):
@@ -238,7 +238,7 @@ def run_job(config: str | Path) -> JobResult:
     JobResult
     """
     cfg, base = load_job(config)
-    cat = load_catalogue(base / cfg.catalogue) if cfg.catalogue else catalogue()
+    cat = load_catalogue(base / cfg.catalogue) if cfg.catalogue else load_catalogue()
     inds = _indicators(cfg, cat)
     parts, issues, failed = [], [], []
     checksums = []
@@ -253,20 +253,10 @@ def run_job(config: str | Path) -> JobResult:
             res, report = _run_input(inp, base, cfg, inds)
         except MhrError as exc:
             failed.append(inp.name)
-            issues.append(
-                pd.DataFrame(
-                    [
-                        {
-                            "input": inp.name,
-                            "indicator_id": None,
-                            "problem": type(exc).__name__,
-                            "detail": str(exc),
-                        }
-                    ]
-                )
-            )
+            row = {"input": inp.name, "indicator_id": None, **issue_record(exc)}
+            issues.append(pd.DataFrame([row]))
             continue
-        parts.append(res)
+        parts.append(res.table)
         if report is not None and len(report):
             detail = (
                 report["file"]
@@ -289,8 +279,8 @@ def run_job(config: str | Path) -> JobResult:
                     }
                 )
             )
-        if res.attrs.get("issues"):
-            issues.append(pd.DataFrame(res.attrs["issues"]).assign(input=inp.name))
+        if len(res.issues):
+            issues.append(res.issues.assign(input=inp.name))
     results = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
     issue_frame = (
         pd.concat(issues, ignore_index=True)

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from ..engine.compute import AGGREGATE_COLUMNS, DIMENSIONS, _criterion_missing
 from ..survey import SurveyDesign
-from .load import Catalogue, catalogue
+from ..vocab import AGGREGATE_COLUMNS, DIMENSIONS
+from .load import Catalogue, load_catalogue
 from .spec import Indicator
 
 
@@ -42,7 +42,7 @@ def coverage(
         measures or records), ``disaggregations`` (available) and ``not_available``
         (requested disaggregations it cannot give, with the reason).
     """
-    inds = list(indicators if indicators is not None else catalogue())
+    inds = list(indicators if indicators is not None else load_catalogue())
     data = survey.data if isinstance(survey, SurveyDesign) else survey
     tables = {"survey": data, "stock": stock, "admin": admin, "ratification": ratifications}
     rows = []
@@ -55,12 +55,7 @@ def coverage(
         if source is None:
             missing.append("source: " + " or ".join(ind.source_kind))
         elif source == "survey":
-            missing += [
-                f"column {c}"
-                for c in (*ind.required_columns, "ref_area", "time_period")
-                if c not in data.columns
-            ]
-            missing += [f"column {c}" for c in _criterion_missing(data, ind.migrant_criterion)]
+            missing += [f"column {c}" for c in ind.missing_columns(data.columns)]
         else:
             table = tables[source]
             missing += [f"column {c}" for c in AGGREGATE_COLUMNS[source] if c not in table.columns]

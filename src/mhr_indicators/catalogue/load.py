@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from difflib import get_close_matches
 from pathlib import Path
@@ -171,6 +172,62 @@ def _problems_from(err: ValidationError, file: str, item: str) -> list[dict]:
     return out
 
 
+def _problem(file: str, item: str, field: str, message: str) -> dict:
+    return {"file": file, "item": item, "field": field, "message": message}
+
+
+def _checked(raw: dict, path: Path, item: str, rights: dict, seen: dict) -> tuple:
+    """One spec validated against the model and the index: (indicator or None, problems)."""
+    try:
+        ind = Indicator.model_validate(raw)
+    except ValidationError as exc:
+        return None, _problems_from(exc, path.name, item)
+    problems = []
+    attributes = rights.get(ind.right, {}).get("attributes")
+    if attributes and ind.attribute not in attributes:
+        problems.append(
+            _problem(
+                path.name,
+                item,
+                "attribute",
+                f"{ind.attribute!r} is not an attribute of right {ind.right!r}; "
+                f"the index lists {attributes}",
+            )
+        )
+    if ind.right not in rights:
+        problems.append(
+            _problem(
+                path.name,
+                item,
+                "right",
+                f"unknown right {ind.right!r}; the index lists {sorted(rights)}",
+            )
+        )
+    if ind.id in seen:
+        problems.append(_problem(path.name, item, "id", f"duplicate id (also in {seen[ind.id]})"))
+    seen[ind.id] = path.name
+    return ind, problems
+
+
+def _read_specs(path: Path, rights: dict, seen: dict) -> tuple[list[Indicator], list[dict]]:
+    """The indicators of one catalogue file, and the problems found in it."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        return [], [_problem(path.name, "-", "-", f"not valid YAML: {exc}")]
+    indicators, problems = [], []
+    for pos, raw in enumerate(doc.get("indicators", []), start=1):
+        if not isinstance(raw, dict):
+            problems.append(_problem(path.name, f"#{pos}", "-", "each indicator must be a mapping"))
+            continue
+        item = str(raw.get("id", f"indicator #{pos}"))
+        ind, found = _checked({"right": doc.get("right"), **raw}, path, item, rights, seen)
+        problems += found
+        if ind is not None:
+            indicators.append(ind)
+    return indicators, problems
+
+
 def load_catalogue(folder: str | Path | None = None) -> Catalogue:
     """Load and validate every indicator spec of a catalogue folder.
 
@@ -178,7 +235,7 @@ def load_catalogue(folder: str | Path | None = None) -> Catalogue:
     ----------
     folder : str or path-like, optional
         A folder holding ``catalogue.yaml`` and one YAML file per right. Default: the catalogue
-        shipped with the package.
+        shipped with the package (loaded once, then reused: a catalogue is read-only).
 
     Returns
     -------
@@ -189,96 +246,29 @@ def load_catalogue(folder: str | Path | None = None) -> Catalogue:
     SpecError
         Listing every problem: the file, the indicator, the field and what was expected.
     """
-    root = Path(folder) if folder is not None else resource_dir("indicators")
+    if folder is None:
+        return _shipped()
+    root = Path(folder)
     index_path = root / INDEX_FILE
-    problems: list[dict] = []
     if not index_path.is_file():
-        raise SpecError(
-            [
-                {
-                    "file": str(index_path),
-                    "item": "-",
-                    "field": "-",
-                    "message": "catalogue index file is missing",
-                }
-            ]
-        )
+        raise SpecError([_problem(str(index_path), "-", "-", "catalogue index file is missing")])
     index = yaml.safe_load(index_path.read_text(encoding="utf-8")) or {}
     version = str(index.get("version", "unversioned"))
     rights = {r["id"]: r for r in index.get("rights", [])}
     indicators: list[Indicator] = []
+    problems: list[dict] = []
     seen: dict[str, str] = {}
     for path in sorted(root.glob("*.yaml")):
-        if path.name == INDEX_FILE:
-            continue
-        try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            problems.append(
-                {"file": path.name, "item": "-", "field": "-", "message": f"not valid YAML: {exc}"}
-            )
-            continue
-        file_right = doc.get("right")
-        for pos, raw in enumerate(doc.get("indicators", []), start=1):
-            item = str(raw.get("id", f"indicator #{pos}")) if isinstance(raw, dict) else f"#{pos}"
-            if not isinstance(raw, dict):
-                problems.append(
-                    {
-                        "file": path.name,
-                        "item": item,
-                        "field": "-",
-                        "message": "each indicator must be a mapping",
-                    }
-                )
-                continue
-            raw = {"right": file_right, **raw}
-            try:
-                ind = Indicator.model_validate(raw)
-            except ValidationError as exc:
-                problems += _problems_from(exc, path.name, item)
-                continue
-            attributes = rights.get(ind.right, {}).get("attributes")
-            if attributes and ind.attribute not in attributes:
-                problems.append(
-                    {
-                        "file": path.name,
-                        "item": item,
-                        "field": "attribute",
-                        "message": f"{ind.attribute!r} is not an attribute of right "
-                        f"{ind.right!r}; the index lists {attributes}",
-                    }
-                )
-            if ind.right not in rights:
-                problems.append(
-                    {
-                        "file": path.name,
-                        "item": item,
-                        "field": "right",
-                        "message": f"unknown right {ind.right!r}; the index lists {sorted(rights)}",
-                    }
-                )
-            if ind.id in seen:
-                problems.append(
-                    {
-                        "file": path.name,
-                        "item": item,
-                        "field": "id",
-                        "message": f"duplicate id (also in {seen[ind.id]})",
-                    }
-                )
-            seen[ind.id] = path.name
-            indicators.append(ind)
+        if path.name != INDEX_FILE:
+            found, trouble = _read_specs(path, rights, seen)
+            indicators += found
+            problems += trouble
     if problems:
         raise SpecError(problems)
     return Catalogue(indicators, version, rights)
 
 
-_DEFAULT: Catalogue | None = None
-
-
-def catalogue() -> Catalogue:
-    """The catalogue shipped with the package (loaded once, then reused)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = load_catalogue()
-    return _DEFAULT
+@functools.lru_cache(maxsize=1)
+def _shipped() -> Catalogue:
+    """The catalogue shipped with the package."""
+    return load_catalogue(resource_dir("indicators"))

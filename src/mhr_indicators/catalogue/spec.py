@@ -8,54 +8,28 @@ grammar (:mod:`mhr_indicators.filters`), so a spec with a bad filter never loads
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..filters import parse_filter
+from ..vocab import (
+    CRITERION_COLUMNS,
+    GROUP_LABELS,
+    UNIT_MULTIPLIER,
+    Comparison,
+    Dimension,
+    IndicatorType,
+    Intersectional,
+    MigrantCriterion,
+    ReferenceGroup,
+    SourceKind,
+    Statistic,
+    Unit,
+)
 
-IndicatorType = Literal["structural", "process", "outcome"]
-SourceKind = Literal["survey", "stock", "admin", "ratification"]
-Statistic = Literal[
-    "proportion",
-    "mean",
-    "ratio",
-    "total",
-    "quantile",
-    "rate_per",
-    "growth_rate",
-    "count",
-    "status",
-]
-Unit = Literal[
-    "percent",
-    "percent_per_year",
-    "per_100000",
-    "per_1000",
-    "currency_per_month",
-    "currency_per_hour",
-    "ratio",
-    "yes_no",
-    "count",
-    "years",
-    "hours_per_week",
-    "days",
-]
-MigrantCriterion = Literal["country_of_birth", "citizenship", "legal_status"]
-ReferenceGroup = Literal["non_migrant", "native_born", "nationals", "total"]
-Comparison = Literal["gap", "ratio", "relative_gap", "parity_index", "adjusted_parity_index"]
-Dimension = Literal["sex", "age_group", "sector", "legal_status"]
-
-#: Multiplier applied to a statistic's value (and its SE and interval) for each unit.
-UNIT_MULTIPLIER = {"percent": 100.0, "per_100000": 1e5, "per_1000": 1e3}
-
-#: Labels of the migrant and non-migrant groups under each criterion (ILO ICLS 2018: a label
-#: never says just "migrant" without its criterion).
-GROUP_LABELS = {
-    "country_of_birth": ("foreign_born", "native_born"),
-    "citizenship": ("foreign_citizen", "national"),
-    "legal_status": ("non_citizen", "citizen"),
-}
+__all__ = ["GROUP_LABELS", "UNIT_MULTIPLIER", "Indicator", "Reference"]
 
 
 class Reference(BaseModel):
@@ -124,7 +98,7 @@ class Indicator(BaseModel):
     unit: Unit
     migrant_criterion: MigrantCriterion | None = None
     reference_group: ReferenceGroup | None = None
-    comparisons: list[Comparison] = Field(default_factory=list)
+    comparisons: list[Comparison | Intersectional] = Field(default_factory=list)
     report: list[str] | None = None
     describes: Literal["migrants", "total"] = "total"
     higher_is_better: bool | None = None
@@ -246,6 +220,17 @@ class Indicator(BaseModel):
             reference_group=("total" if self.reference_group == "total" else reference[criterion]),
         )
         return Indicator.model_validate(data)
+
+    def missing_columns(self, columns: Sequence[str]) -> list[str]:
+        """The survey columns this indicator needs that ``columns`` lack (the migrant criterion's
+        alternatives are given as one entry, ``born_abroad (or country_of_birth and ref_area)``)."""
+        have = set(columns)
+        missing = [c for c in (*self.required_columns, "ref_area", "time_period") if c not in have]
+        if self.migrant_criterion:
+            flag_cols, code_cols = CRITERION_COLUMNS[self.migrant_criterion]
+            if not (have.issuperset(flag_cols) or have.issuperset(code_cols)):
+                missing.append(" or ".join(flag_cols) + " (or " + " and ".join(code_cols) + ")")
+        return list(dict.fromkeys(missing))
 
     def reports(self, population: str) -> bool:
         """Whether rows of this ``population`` kind are part of the indicator's output."""

@@ -1,6 +1,12 @@
-"""Design-based estimation for complex survey samples (R ``survey`` conventions)."""
+"""Design-based estimation for complex survey samples (R ``survey`` conventions).
+
+:class:`SurveyDesign` holds a sample and its design; its estimators return tables, and
+:meth:`SurveyDesign.estimate` returns :class:`Estimates` with the cells' joint covariance for
+contrasts.
+"""
 
 from .design import SurveyDesign
-from .estimate import RESULT_COLUMNS, CellEstimate
+from .estimate import RESULT_COLUMNS
+from .estimates import Estimates
 
-__all__ = ["RESULT_COLUMNS", "CellEstimate", "SurveyDesign"]
+__all__ = ["RESULT_COLUMNS", "Estimates", "SurveyDesign"]

@@ -19,7 +19,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-CI_METHODS = ("wald", "t", "logit", "beta")
+from ..vocab import CI_METHODS
+
+__all__ = ["CI_METHODS", "confidence_interval", "proportion_effective_n", "t_quantile"]
 
 
 def _tq(level: float, df: np.ndarray) -> np.ndarray:

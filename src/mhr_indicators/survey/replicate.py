@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..errors import DesignError
+from ..errors import DesignError, DesignOptionError
+from ..vocab import REPLICATE_METHODS
 
-REPLICATE_METHODS = ("SDR", "JK1", "JKn", "BRR", "Fay", "bootstrap")
 _ALIASES = {
     "successive-difference": "SDR",
     "acs": "SDR",
@@ -33,10 +33,12 @@ _ALIASES = {
 def canonical_method(method: str | None) -> str:
     """Return the canonical spelling of a replicate method, or raise :class:`DesignError`."""
     if method is None:
-        raise DesignError("replicate_weights need a method: one of " + ", ".join(REPLICATE_METHODS))
+        raise DesignOptionError(
+            "replicate_weights need a method: one of " + ", ".join(REPLICATE_METHODS)
+        )
     name = method if method in REPLICATE_METHODS else _ALIASES.get(str(method).lower())
     if name is None:
-        raise DesignError(
+        raise DesignOptionError(
             f"unknown replicate method {method!r}; expected one of " + ", ".join(REPLICATE_METHODS)
         )
     return name

@@ -17,9 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
-LONELY_PSU_POLICIES = ("fail", "remove", "adjust", "average", "certainty")
+from ..errors import DesignError, LonelyPSUError
+from ..vocab import LONELY_PSU_POLICIES
+from .inputs import design_codes, design_numeric, offending
+
+__all__ = ["LONELY_PSU_POLICIES", "TaylorStructure", "taylor_from_columns"]
 
 
 @dataclass(frozen=True)
@@ -166,3 +171,75 @@ class TaylorStructure:
         psus.eliminate_zeros()
         strata.eliminate_zeros()
         return (psus.getnnz(axis=1) - strata.getnnz(axis=1)).astype(float)
+
+
+def taylor_from_columns(
+    data: pd.DataFrame,
+    strata: str | None,
+    psu: str | None,
+    fpc: str | None,
+    lonely_psu: str,
+) -> TaylorStructure:
+    """Check a design's strata, PSU and fpc columns and build its linearisation structure.
+
+    PSU labels are nested in strata (a label repeated in two strata is two PSUs). ``fpc`` is the
+    population number of PSUs per stratum, or the sampling fraction when every value is <= 1;
+    it must be constant within a stratum and not below the number of sampled PSUs. With
+    ``lonely_psu="fail"``, a stratum with a single PSU raises :class:`LonelyPSUError`.
+    """
+    n = len(data)
+    stratum = design_codes(data, strata, "strata") if strata else np.zeros(n, np.int64)
+    if psu:
+        raw = design_codes(data, psu, "psu")
+        psu_code, _ = pd.factorize(stratum * (int(raw.max()) + 1 if n else 1) + raw)
+        psu_code = psu_code.astype(np.int64)
+    else:
+        psu_code = np.arange(n, dtype=np.int64)
+    n_strata = int(stratum.max()) + 1 if n else 0
+    psu_stratum = np.zeros(int(psu_code.max()) + 1 if n else 0, dtype=np.int64)
+    psu_stratum[psu_code] = stratum
+    n_psu = np.bincount(psu_stratum, minlength=n_strata)
+    fraction = _sampling_fraction(data, fpc, stratum, n_psu) if fpc else np.zeros(n_strata)
+    lonely = np.flatnonzero(n_psu == 1)
+    if lonely.size and lonely_psu == "fail":
+        first_row = np.full(n_strata, -1)
+        first_row[stratum[::-1]] = np.arange(n)[::-1]
+        labels = list(data[strata].iloc[first_row[lonely]]) if strata else ["(whole sample)"]
+        raise LonelyPSUError(labels, strata)
+    return TaylorStructure.build(stratum, psu_code, fraction, lonely_psu)
+
+
+def _sampling_fraction(
+    data: pd.DataFrame, fpc: str, stratum: np.ndarray, n_psu: np.ndarray
+) -> np.ndarray:
+    """First-stage sampling fraction per stratum from an fpc column (counts or fractions)."""
+    values = design_numeric(data, fpc, "fpc")
+    if (values <= 0).any():
+        raise DesignError(
+            f"column {fpc!r} (fpc) must be > 0; " + offending(data, values <= 0, fpc),
+            column=fpc,
+        )
+    n_strata = len(n_psu)
+    lo = np.full(n_strata, np.inf)
+    hi = np.full(n_strata, -np.inf)
+    np.minimum.at(lo, stratum, values)
+    np.maximum.at(hi, stratum, values)
+    varying = np.flatnonzero(lo != hi)
+    if varying.size:
+        bad = np.isin(stratum, varying)
+        raise DesignError(
+            f"column {fpc!r} (fpc) must be constant within each "
+            "stratum; it varies at " + offending(data, bad, fpc),
+            column=fpc,
+        )
+    if bool((values <= 1).all()):
+        return lo
+    if (n_psu > lo).any():
+        h = int(np.flatnonzero(n_psu > lo)[0])
+        raise DesignError(
+            f"column {fpc!r} (fpc): a stratum has more sampled PSUs "
+            f"({n_psu[h]}) than its population count ({lo[h]:g}); "
+            + offending(data, stratum == h, fpc),
+            column=fpc,
+        )
+    return n_psu / lo

@@ -1,0 +1,262 @@
+"""Survey indicators: the migrant group and its reference group in every cell, and comparisons.
+
+For an indicator and each requested breakdown (every subset of ``by``; the dimensions left out
+are ``_T``), one call of :meth:`SurveyDesign.estimate` estimates the indicator in the cells of
+both groups at once, so their covariance is known; the comparisons (:mod:`.comparisons`) are
+contrasts over those estimates. The share of the population whose migrant status is not stated
+is reported beside them. The engine uses only the public API of :mod:`mhr_indicators.survey`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue.spec import Indicator
+from ..errors import DataValidationError
+from ..filters import evaluate_filter, parse_filter, truth_values
+from ..prepare.schemas import validate
+from ..survey import Estimates, SurveyDesign
+from ..vocab import CRITERION_COLUMNS, DIMENSIONS, NOT_STATED_SHARE, TOTAL
+from .comparisons import comparison_rows
+from .quality import QualityRules, assess
+
+KEYS = ["ref_area", "time_period"]
+
+
+def migrant_status(data: pd.DataFrame, criterion: str) -> np.ndarray:
+    """1 for migrants, 0 for the non-migrant group, NaN where the status is not stated.
+
+    ``country_of_birth`` reads ``born_abroad`` (or compares ``country_of_birth`` with
+    ``ref_area``); ``citizenship`` reads ``foreign_citizen`` (or ``citizenship`` vs
+    ``ref_area``); ``legal_status`` counts every status but ``citizen`` as migrant, and
+    ``not_stated``/``unknown`` as not stated. Unknown status is never folded into either group.
+    """
+    flag_cols, code_cols = CRITERION_COLUMNS[criterion]
+    if criterion == "legal_status":
+        status = data["legal_status"]
+        out = np.where(status == "citizen", 0.0, 1.0)
+        unknown = status.isna() | status.isin(["not_stated", "unknown"])
+        return np.where(unknown.to_numpy(), np.nan, out)
+    if flag_cols[0] in data.columns:
+        values = pd.to_numeric(data[flag_cols[0]], errors="coerce").to_numpy(dtype=float)
+        return np.where(np.isin(values, [0.0, 1.0]), values, np.nan)
+    return truth_values(f"{code_cols[0]} != {code_cols[1]}", data)
+
+
+class SurveyRun:
+    """Per-call state: the design (grown by the derived columns indicators share), the domains
+    of the populations, and the columns already validated."""
+
+    def __init__(self, design: SurveyDesign, rules: QualityRules, level: float, source: str):
+        self.design = design
+        self.rules = rules
+        self.level = level
+        self.source = source
+        self._failures: dict[str, pd.DataFrame] = {}
+        self._domains: dict[str | None, np.ndarray] = {}
+        self._not_stated: dict[tuple, Estimates] = {}
+
+    @property
+    def columns(self) -> list[str]:
+        return self.design.column_names
+
+    def _derive(self, name: str, make) -> str:
+        """Add a derived column to the design once (shared by every indicator that needs it)."""
+        if name not in self.design.column_names:
+            self.design = self.design.assign(**{name: make()})
+        return name
+
+    def _frame(self, columns: Sequence[str]) -> pd.DataFrame:
+        return self.design.get_columns([c for c in dict.fromkeys(columns) if c in self.columns])
+
+    def status(self, criterion: str) -> str:
+        """The name of the column holding the migrant status under ``criterion``."""
+        cols = [c for group in CRITERION_COLUMNS[criterion] for c in group]
+        return self._derive(
+            f"__status_{criterion}", lambda: migrant_status(self._frame(cols), criterion)
+        )
+
+    def domain(self, population: str | None) -> np.ndarray:
+        """Rows of a spec's population filter, evaluated once per call."""
+        if population not in self._domains:
+            if population:
+                frame = self._frame(parse_filter(population).columns)
+                self._domains[population] = evaluate_filter(population, frame)
+            else:
+                self._domains[population] = np.ones(self.design.n_rows, dtype=bool)
+        return self._domains[population]
+
+    def check(self, columns: Sequence[str]) -> None:
+        """Validate the canonical columns an indicator reads (each column once per call).
+
+        Raises
+        ------
+        DataValidationError
+            Listing every failing value of those columns (a code outside its list, an age of
+            150, a missing ref_area), so that no row silently drops out of the cells.
+        """
+        todo = [c for c in dict.fromkeys(columns) if c not in self._failures and c in self.columns]
+        if todo:
+            base = [c for c in KEYS if c not in todo]
+            sub = self._frame(todo + base)
+            sub["weight"] = 1.0  # the design has checked its own weights
+            try:
+                validate(sub, "survey", source=self.source)
+                found = pd.DataFrame(columns=["column", "check", "index", "failure_case"])
+            except DataValidationError as exc:
+                found = exc.failure_cases
+            for col in todo:
+                self._failures[col] = found[found["column"] == col]
+        failing = [
+            self._failures[c]
+            for c in dict.fromkeys(columns)
+            if c in self._failures and len(self._failures[c])
+        ]
+        if failing:
+            raise DataValidationError(
+                "survey",
+                pd.concat(failing, ignore_index=True),
+                source=self.source,
+                n_rows=self.design.n_rows,
+            )
+
+    def estimate(self, ind: Indicator, by: list[str]) -> Estimates:
+        """The indicator's statistic in the cells of ``by`` within its population."""
+        kwargs: dict = {}
+        variable = ind.variable
+        statistic = ind.statistic
+        if statistic == "proportion" and ind.numerator:
+            cols = parse_filter(ind.numerator).columns
+            variable = self._derive(
+                f"__numerator_{ind.id}", lambda: truth_values(ind.numerator, self._frame(cols))
+            )
+        elif statistic == "ratio":
+            variable, kwargs["denominator"] = ind.numerator, ind.denominator
+        elif statistic == "quantile":
+            kwargs["q"] = ind.quantile
+        where = self.domain(ind.population)
+        return self.design.estimate(
+            statistic, variable, by=by, where=where, level=self.level, **kwargs
+        )
+
+    def not_stated(self, population: str | None, criterion: str, by: list[str]) -> Estimates:
+        """Share of the population whose migrant status is not stated, shared by indicators."""
+        key = (population, criterion, tuple(by))
+        if key not in self._not_stated:
+            status = self.status(criterion)
+            missing = self._derive(
+                f"__status_missing_{criterion}",
+                lambda: np.isnan(self._frame([status])[status].to_numpy(float)).astype(float),
+            )
+            self._not_stated[key] = self.design.estimate(
+                "proportion", missing, by=by, where=self.domain(population)
+            )
+        return self._not_stated[key]
+
+    def ci_method(self, ind: Indicator) -> str:
+        if ind.statistic == "proportion":
+            return self.rules.proportion_ci
+        return "woodruff" if ind.statistic == "quantile" else "wald"
+
+
+def estimate_rows(
+    est: Estimates,
+    run: SurveyRun,
+    ci: str,
+    unit: str,
+    multiplier: float,
+    proportion: bool,
+    withhold: bool = True,
+) -> pd.DataFrame:
+    """Result rows of every cell of ``est`` in the indicator's unit, with their flags.
+
+    With ``withhold=False`` (data-quality rows such as the not-stated share) a value the rules
+    would withhold is published with the flag ``U`` instead.
+    """
+    frame = est.to_frame(ci, run.level)
+    out = est.labels
+    for col in ("value", "se", "ci_lower", "ci_upper"):
+        out[col] = frame[col].to_numpy() * multiplier
+    out["cv"] = frame["cv"].to_numpy()
+    out["unit"] = unit
+    out["n_unweighted"] = frame["n_unweighted"].to_numpy()
+    out["n_weighted"] = frame["n_weighted"].to_numpy()
+    out["p"] = frame["value"].to_numpy()
+    out["df"] = frame["df"].to_numpy()
+    out["is_proportion"] = proportion
+    out["has_variance"] = run.design.variance != "none"
+    flag, suppressed = assess(out, run.rules)
+    if not withhold:
+        flag, suppressed = np.where(suppressed, "U", flag), np.zeros_like(suppressed)
+    return finish(out, flag, suppressed)
+
+
+def finish(block: pd.DataFrame, flag: np.ndarray, suppressed: np.ndarray) -> pd.DataFrame:
+    """Attach flags, withhold suppressed values (the row stays), drop working columns."""
+    block = block.drop(columns=["p", "df", "is_proportion", "has_variance"], errors="ignore")
+    block["flag"] = flag
+    block["suppressed"] = np.asarray(suppressed, dtype=bool)
+    block.loc[block["suppressed"], ["value", "se", "ci_lower", "ci_upper", "cv"]] = np.nan
+    return block
+
+
+def _breakdown(
+    ind: Indicator, run: SurveyRun, subset: tuple[str, ...], kinds: Sequence[str]
+) -> pd.DataFrame:
+    """All rows of one breakdown: both groups, the not-stated share and the comparisons."""
+    migrant_label, reference_label = ind.group_labels
+    status = run.status(ind.migrant_criterion)
+    keys = [*KEYS, *subset]
+    by_group = run.estimate(ind, [*keys, status])
+    is_migrant = (by_group.labels[status] == 1).to_numpy()
+    if ind.reference_group == "total":
+        joint = Estimates.concat([by_group, run.estimate(ind, keys)])
+        ref_pos = np.arange(len(by_group), len(joint))
+    else:
+        joint = by_group
+        ref_pos = np.flatnonzero(~is_migrant)
+    mig_pos = np.flatnonzero(is_migrant)
+    proportion = ind.statistic == "proportion"
+    rows = estimate_rows(joint, run, run.ci_method(ind), ind.unit, ind.multiplier, proportion)
+    rows = rows.drop(columns=[status], errors="ignore")
+    parts = []
+    if ind.reports("migrant"):
+        parts.append(rows.iloc[mig_pos].assign(population=migrant_label))
+    if ind.reports("reference"):
+        parts.append(rows.iloc[ref_pos].assign(population=reference_label))
+    if ind.reports(NOT_STATED_SHARE):
+        ns = run.not_stated(ind.population, ind.migrant_criterion, keys)
+        # data-quality metadata: flagged by the rules, never withheld
+        ci = run.rules.proportion_ci
+        frame = estimate_rows(ns, run, ci, "percent", 100.0, True, withhold=False)
+        parts.append(frame.assign(population=NOT_STATED_SHARE))
+    parts += comparison_rows(ind, joint, rows, mig_pos, ref_pos, keys, kinds, run.level)
+    block = pd.concat(parts, ignore_index=True)
+    for dim in DIMENSIONS:
+        if dim not in block.columns:
+            block[dim] = TOTAL
+    return block
+
+
+def survey_indicator(
+    ind: Indicator, run: SurveyRun, dims: Sequence[str], kinds: Sequence[str]
+) -> pd.DataFrame:
+    """Result rows of a survey indicator for every subset of ``dims``."""
+    parts = [
+        _breakdown(ind, run, subset, kinds)
+        for size in range(len(dims) + 1)
+        for subset in itertools.combinations(dims, size)
+    ]
+    result = pd.concat(parts, ignore_index=True)
+    # the dtype aggregate sources use too (they have no case counts), so parts concatenate alike
+    result["n_unweighted"] = result["n_unweighted"].astype("Int64")
+    result["indicator_id"] = ind.id
+    result["type"] = ind.type
+    result["right"] = ind.right
+    result["attribute"] = ind.attribute
+    result["source"] = run.source
+    return result

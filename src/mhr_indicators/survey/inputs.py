@@ -1,0 +1,119 @@
+"""Read and check the columns a design or an estimate uses, naming the rows that break a rule."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ColumnNotFoundError, DesignError, EstimationInputError
+from ..filters import Filter, evaluate_filter
+
+
+def first_rows(data: pd.DataFrame, mask: np.ndarray, column: str) -> tuple[list, list]:
+    """Labels and values of the first five rows where ``mask`` holds."""
+    idx = np.flatnonzero(mask)[:5]
+    return list(data.index[idx]), list(data[column].iloc[idx])
+
+
+def offending(data: pd.DataFrame, mask: np.ndarray, column: str) -> str:
+    """``rows 3, 8 (and 2 more); values 'x', -1`` for an error message."""
+    rows, values = first_rows(data, mask, column)
+    more = f" (and {int(mask.sum()) - len(rows)} more)" if mask.sum() > len(rows) else ""
+    return f"rows {', '.join(map(str, rows))}{more}; values {', '.join(repr(v) for v in values)}"
+
+
+def column(data: pd.DataFrame, name: str, role: str) -> pd.Series:
+    """The column ``name``, or a ColumnNotFoundError saying what it was for."""
+    if not isinstance(name, str) or name not in data.columns:
+        raise ColumnNotFoundError(str(name), role, list(data.columns))
+    return data[name]
+
+
+def design_numeric(data: pd.DataFrame, name: str, role: str) -> np.ndarray:
+    """A design column (weights, fpc, replicate weights): numeric, finite, never missing."""
+    col = column(data, name, role)
+    if not (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
+        conv = pd.to_numeric(col, errors="coerce")
+        bad = (conv.isna() & col.notna()).to_numpy()
+        raise DesignError(
+            f"column {name!r} ({role}) must be numeric; non-numeric at "
+            + offending(data, bad if bad.any() else col.notna().to_numpy(), name),
+            column=name,
+        )
+    arr = col.to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise DesignError(
+            f"column {name!r} ({role}) must not be missing or infinite; "
+            + offending(data, bad, name),
+            column=name,
+            rows=first_rows(data, bad, name)[0],
+        )
+    return arr
+
+
+def design_codes(data: pd.DataFrame, name: str, role: str) -> np.ndarray:
+    """Integer codes of a design column (strata, PSUs) that must never be missing."""
+    col = column(data, name, role)
+    codes, _ = pd.factorize(col, use_na_sentinel=True)
+    if (codes < 0).any():
+        raise DesignError(
+            f"column {name!r} ({role}) must not be missing; " + offending(data, codes < 0, name),
+            column=name,
+        )
+    return codes.astype(np.int64)
+
+
+def analysis_variable(data: pd.DataFrame, name: str, role: str) -> np.ndarray:
+    """A numeric or boolean analysis variable as floats (missing values as NaN)."""
+    col = column(data, name, role)
+    if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
+        return col.to_numpy(dtype=float, na_value=np.nan)
+    conv = pd.to_numeric(col, errors="coerce")
+    bad = (conv.isna() & col.notna()).to_numpy()
+    raise EstimationInputError(
+        f"column {name!r} ({role}) must be numeric or boolean; "
+        "non-numeric at " + offending(data, bad, name),
+        column=name,
+        rows=first_rows(data, bad, name)[0],
+    )
+
+
+def binary_variable(data: pd.DataFrame, name: str, domain: np.ndarray) -> np.ndarray:
+    """A 0/1 variable; values outside the domain are not checked (nor used)."""
+    y = analysis_variable(data, name, "proportion variable")
+    bad = domain & ~np.isnan(y) & (y != 0) & (y != 1)
+    if bad.any():
+        raise EstimationInputError(
+            f"column {name!r} must hold 0/1 (or boolean) values for a "
+            "proportion; other values at " + offending(data, bad, name),
+            column=name,
+            rows=first_rows(data, bad, name)[0],
+        )
+    return y
+
+
+def domain_mask(data: pd.DataFrame, where) -> np.ndarray:
+    """The rows of a ``where=`` domain: a filter expression, or a boolean Series or array."""
+    n = len(data)
+    if where is None:
+        return np.ones(n, dtype=bool)
+    if isinstance(where, (str, Filter)):
+        return evaluate_filter(where, data)
+    if isinstance(where, pd.Series):
+        if len(where) != n:
+            raise EstimationInputError(f"where has {len(where)} values but the design has {n} rows")
+        if not where.index.equals(data.index):
+            raise EstimationInputError(
+                "where's index does not match the design data's index: "
+                "build it from the same frame, or pass .to_numpy()"
+            )
+        if not (pd.api.types.is_bool_dtype(where)):
+            raise EstimationInputError(f"where must be boolean, got dtype {where.dtype}")
+        return where.fillna(False).to_numpy(dtype=bool)
+    arr = np.asarray(where)
+    if arr.ndim != 1 or len(arr) != n:
+        raise EstimationInputError(f"where has shape {arr.shape} but the design has {n} rows")
+    if arr.dtype != bool:
+        raise EstimationInputError(f"where must be boolean, got dtype {arr.dtype}")
+    return arr
