@@ -16,8 +16,7 @@ The public API, in the order of the pipeline (``docs/architecture.md``):
 - the error types, all derived from :class:`MhrError`.
 """
 
-__version__ = "0.2.0"
-
+from ._version import __version__
 from .catalogue.coverage import coverage
 from .catalogue.load import Catalogue, load_catalogue
 from .catalogue.spec import Indicator

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import pandas as pd
 import yaml
 
-from . import __version__
+from ._version import __version__
 from .batch.run import run_job
 from .catalogue.load import load_catalogue
 from .errors import MhrError

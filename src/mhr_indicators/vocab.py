@@ -110,6 +110,12 @@ MeanCI = Literal["wald", "t"]
 ErrorMode = Literal["raise", "collect"]
 
 # --- the results table ----------------------------------------------------------------------------
+#: Sampling-error and size columns shared by estimator tables and the results table.
+SAMPLING_COLUMNS: list[str] = ["se", "ci_lower", "ci_upper", "cv", "n_unweighted", "n_weighted"]
+
+#: The columns of an estimator's table after the ``by`` columns (``SurveyDesign.mean`` etc.).
+ESTIMATE_COLUMNS: tuple[str, ...] = ("value", *SAMPLING_COLUMNS, "df", "n_eff")
+
 #: The columns of the results table (the public contract), in order.
 RESULT_COLUMNS: list[str] = [
     "indicator_id",
@@ -122,12 +128,7 @@ RESULT_COLUMNS: list[str] = [
     *DIMENSIONS,
     "value",
     "unit",
-    "se",
-    "ci_lower",
-    "ci_upper",
-    "cv",
-    "n_unweighted",
-    "n_weighted",
+    *SAMPLING_COLUMNS,
     "flag",
     "suppressed",
     "source",

@@ -30,7 +30,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .. import __version__
+from .._version import __version__
 from ..catalogue.load import Catalogue, load_catalogue
 from ..engine.compute import compute, issue_record
 from ..errors import MhrError, SpecError

@@ -232,6 +232,34 @@ class Indicator(BaseModel):
                 missing.append(" or ".join(flag_cols) + " (or " + " and ".join(code_cols) + ")")
         return list(dict.fromkeys(missing))
 
+    def __repr__(self) -> str:
+        groups = " vs ".join(self.group_labels) if self.migrant_criterion else "no groups"
+        return (
+            f"Indicator({self.id}: {self.name}; {self.type}, right {self.right!r}, "
+            f"{self.statistic} in {self.unit}, {groups})"
+        )
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = [
+            ("id", self.id),
+            ("name", self.name),
+            ("right / attribute", f"{self.right} / {self.attribute}"),
+            ("type", self.type),
+            ("formula", self.formula),
+            ("population", self.population or "everyone"),
+            ("unit", self.unit),
+            ("groups", " vs ".join(self.group_labels) if self.migrant_criterion else "-"),
+            ("sources", ", ".join(self.source_kind)),
+            ("references", "; ".join(str(r) for r in self.references)),
+        ]
+        body = "".join(
+            f"<tr><th style='text-align:left'>{escape(k)}</th><td>{escape(str(v))}</td></tr>"
+            for k, v in rows
+        )
+        return f"<table>{body}</table>"
+
     def reports(self, population: str) -> bool:
         """Whether rows of this ``population`` kind are part of the indicator's output."""
         return self.report is None or population in self.report

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .._version import __version__
 from ..catalogue.load import Catalogue, load_catalogue
 from ..catalogue.spec import Indicator
 from ..errors import (
@@ -155,8 +156,6 @@ def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> pd.DataFrame
 
 
 def _metadata(inds, rules: QualityRules, level: float, inputs: dict, cat) -> dict:
-    from .. import __version__
-
     groups = {
         i.id: dict(zip(("migrant", "reference"), i.group_labels, strict=True))
         for i in inds

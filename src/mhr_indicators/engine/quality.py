@@ -52,8 +52,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from ..errors import MhrError
-from ..survey.intervals import confidence_interval, proportion_effective_n
+from ..errors import ConfigurationError
+from ..survey import confidence_interval, proportion_effective_n
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,19 @@ class QualityRules:
     suppress_weighted_below: float | None = None
     flag_weighted_below: float | None = None
     nchs: bool = False
+
+    def __repr__(self) -> str:
+        set_ = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self)
+            if f.name != "name" and getattr(self, f.name) not in (None, False)
+        ]
+        return f"QualityRules({self.name!r}{', ' if set_ else ''}{', '.join(set_)})"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f"<code>{escape(repr(self))}</code>"
 
     @property
     def proportion_ci(self) -> str:
@@ -96,13 +109,13 @@ def resolve_rules(quality: str | dict | QualityRules | None) -> QualityRules:
         return quality
     if isinstance(quality, str):
         if quality == "eurostat_lfs":
-            raise MhrError(
+            raise ConfigurationError(
                 "quality 'eurostat_lfs' needs the country's reliability limits: "
                 "{'preset': 'eurostat_lfs', 'limit_a': ..., 'limit_b': ...} "
                 "(weighted persons, published by Eurostat per country)"
             )
         if quality not in PRESETS:
-            raise MhrError(
+            raise ConfigurationError(
                 f"unknown quality preset {quality!r}; expected one of "
                 f"{sorted([*PRESETS, 'eurostat_lfs'])} or a dict of thresholds"
             )
@@ -114,18 +127,20 @@ def resolve_rules(quality: str | dict | QualityRules | None) -> QualityRules:
             try:
                 a, b = float(q.pop("limit_a")), float(q.pop("limit_b"))
             except KeyError as exc:
-                raise MhrError(f"quality 'eurostat_lfs' needs {exc.args[0]}") from None
+                raise ConfigurationError(f"quality 'eurostat_lfs' needs {exc.args[0]}") from None
             base = QualityRules("eurostat_lfs", suppress_weighted_below=a, flag_weighted_below=b)
         else:
             base = resolve_rules(preset) if preset else QualityRules("custom")
         allowed = {f.name for f in fields(QualityRules)} - {"name"}
         unknown = set(q) - allowed
         if unknown:
-            raise MhrError(
+            raise ConfigurationError(
                 f"unknown quality settings {sorted(unknown)}; allowed: {sorted(allowed)}"
             )
         return QualityRules(**{**base.__dict__, **q})
-    raise MhrError(f"quality must be a preset name, a dict or QualityRules, not {quality!r}")
+    raise ConfigurationError(
+        f"quality must be a preset name, a dict or QualityRules, not {quality!r}"
+    )
 
 
 def _nchs_proportion(p, se, df, n, level=0.95):

@@ -8,5 +8,12 @@ contrasts.
 from .design import SurveyDesign
 from .estimate import RESULT_COLUMNS
 from .estimates import Estimates
+from .intervals import confidence_interval, proportion_effective_n
 
-__all__ = ["RESULT_COLUMNS", "Estimates", "SurveyDesign"]
+__all__ = [
+    "RESULT_COLUMNS",
+    "Estimates",
+    "SurveyDesign",
+    "confidence_interval",
+    "proportion_effective_n",
+]

@@ -9,21 +9,12 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy import special
 
+from ..vocab import ESTIMATE_COLUMNS
 from .intervals import confidence_interval, proportion_effective_n
 from .replicate import ReplicateStructure
 from .taylor import TaylorStructure
 
-RESULT_COLUMNS = (
-    "value",
-    "se",
-    "ci_lower",
-    "ci_upper",
-    "cv",
-    "n_unweighted",
-    "n_weighted",
-    "df",
-    "n_eff",
-)
+RESULT_COLUMNS = ESTIMATE_COLUMNS
 
 
 @dataclass(frozen=True, eq=False)

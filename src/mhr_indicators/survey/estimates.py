@@ -20,62 +20,13 @@ import scipy.sparse as sp
 from ..errors import ConfigurationError, EstimationInputError
 from ..vocab import CI_METHODS, allowed
 from .contrast import value_and_gradient
+from .covariance import combine, taylor_covariance
 from .estimate import CellEstimate
 
 _CI_BY_STATISTIC = {
     "proportion": CI_METHODS,
     "quantile": ("woodruff",),
 }
-
-
-def _row_min(matrix: sp.csr_matrix, values: np.ndarray) -> np.ndarray:
-    """Minimum of ``values`` over the nonzero columns of each row (NaN for an empty row)."""
-    out = np.full(matrix.shape[0], np.nan)
-    counts = np.diff(matrix.indptr)
-    rows = np.flatnonzero(counts > 0)
-    if rows.size:
-        picked = values[matrix.indices].astype(float)
-        out[rows] = np.minimum.reduceat(picked, matrix.indptr[rows])
-    return out
-
-
-def _combine(
-    est: CellEstimate, matrix: sp.csr_matrix, value: np.ndarray, labels: pd.DataFrame
-) -> CellEstimate:
-    """Estimates whose deviations are ``matrix`` times those of ``est`` (the delta method).
-
-    ``value`` is the new estimate (a linear combination, or a nonlinear comparison whose
-    gradient rows make up ``matrix``).
-    """
-    involved = matrix.copy()
-    involved.data = np.ones_like(involved.data)
-    n_unw = involved @ est.n_unweighted
-    n_w = involved @ est.n_weighted
-    df = _row_min(involved, est.df)
-    variance = np.full(len(value), np.nan)
-    scores = present = replicates = None
-    if est.replicates is not None:
-        linear = matrix @ est.value
-        replicates = np.asarray(matrix @ est.replicates) + (value - linear)[:, None]
-        variance = est.replicate_design.variance(replicates, value)
-    elif est.scores is not None:
-        scores = sp.csr_matrix(matrix @ est.scores)
-        present = None if est.present is None else sp.csr_matrix(involved @ est.present)
-        variance = est.taylor.variance(scores, present)
-    variance = np.where(np.isfinite(value), variance, np.nan)
-    return CellEstimate(
-        labels,
-        value,
-        variance,
-        df,
-        n_unw,
-        n_w,
-        scores=scores,
-        replicates=replicates,
-        replicate_design=est.replicate_design,
-        present=present,
-        taylor=est.taylor,
-    )
 
 
 class Estimates:
@@ -207,7 +158,7 @@ class Estimates:
             dev = e.replicates - centre
             matrix = e.replicate_design.scale * (dev * e.replicate_design.rscales) @ dev.T
         elif e.scores is not None:
-            matrix = _taylor_covariance(e)
+            matrix = taylor_covariance(e)
         elif e.interval is not None:
             raise EstimationInputError(
                 "the covariance of quantile estimates is not available: their Woodruff "
@@ -355,7 +306,7 @@ class Estimates:
         elif len(labels) != len(names):
             raise ConfigurationError(f"{len(labels)} label rows for {len(names)} contrasts")
         labels = labels.reset_index(drop=True)
-        return Estimates(_combine(self._est, csr, matrix @ self._est.value, labels), "contrast")
+        return Estimates(combine(self._est, csr, matrix @ self._est.value, labels), "contrast")
 
     def compare(
         self,
@@ -396,40 +347,8 @@ class Estimates:
         matrix.sum_duplicates()
         if labels is None:
             labels = self._est.labels.iloc[a].reset_index(drop=True)
-        return Estimates(_combine(self._est, matrix, value, labels), "contrast")
+        return Estimates(combine(self._est, matrix, value, labels), "contrast")
 
 
 def _join_intervals(intervals: list[tuple[np.ndarray, np.ndarray]]):
     return tuple(np.concatenate(ends) for ends in zip(*intervals, strict=True))
-
-
-def _taylor_covariance(e: CellEstimate) -> np.ndarray:
-    """Covariance of the rows of a linearisation score matrix (R's ``svyrecvar``)."""
-    t = e.taylor
-    if t.lonely_psu == "average" and t.lonely.any():
-        # the average policy scales each variance by the strata its domain covers: take
-        # covariances by polarisation, so that var(a +/- b) is what a contrast reports
-        n = e.scores.shape[0]
-        i, j = np.triu_indices(n, 1)
-        plus = _combine(e, _pairs(i, j, 1.0, n), e.value[i] + e.value[j], e.labels.iloc[i])
-        minus = _combine(e, _pairs(i, j, -1.0, n), e.value[i] - e.value[j], e.labels.iloc[i])
-        matrix = np.diag(e.variance)
-        matrix[i, j] = matrix[j, i] = (plus.variance - minus.variance) / 4
-        return matrix
-    z = e.scores.toarray()
-    s1 = np.asarray((e.scores @ t.stratum_indicator()).todense())
-    mean = s1[:, t.psu_stratum] / t.n_psu[t.psu_stratum]
-    centred = z - np.where(t.lonely[t.psu_stratum], 0.0, mean)
-    coef = np.nan_to_num(t.coef)[t.psu_stratum]
-    matrix = (centred * coef) @ centred.T
-    finite = np.isfinite(e.value)
-    matrix[~finite, :] = np.nan
-    matrix[:, ~finite] = np.nan
-    return matrix
-
-
-def _pairs(i: np.ndarray, j: np.ndarray, sign: float, n: int) -> sp.csr_matrix:
-    k = len(i)
-    rows = np.concatenate([np.arange(k), np.arange(k)])
-    data = np.concatenate([np.ones(k), np.full(k, sign)])
-    return sp.csr_matrix((data, (rows, np.concatenate([i, j]))), shape=(k, n))
