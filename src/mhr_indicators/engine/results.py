@@ -7,6 +7,9 @@ could not be computed or broken down, :data:`~mhr_indicators.vocab.ISSUE_COLUMNS
 ``groups``, the migrant and reference population labels of each indicator). Its writers keep all
 three (Parquet schema metadata, or a CSV with a ``.meta.json`` sidecar) and :func:`read_results`
 restores them exactly. The object is immutable: every method returns a new one.
+
+The headline view and the group roles are built in ``engine/headline.py``, the SDMX-CSV layout
+in ``io/sdmx.py`` and the canonical dtypes in ``engine/dtypes.py``; ``Results`` delegates to them.
 """
 
 from __future__ import annotations
@@ -26,78 +29,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import vocab
 from ..errors import ConfigurationError, MhrError
-from ..io.tables import _atomic, read_metadata, write_table
-from ..vocab import DIMENSIONS, ISSUE_COLUMNS, RESULT_COLUMNS
+from ..io.sdmx import SDMX_DIMENSIONS as SDMX_DIMENSIONS
+from ..io.sdmx import SDMX_OBS_STATUS as SDMX_OBS_STATUS
+from ..io.sdmx import STRUCTURE_ID, write_sdmx_csv
+from ..io.tables import read_metadata, write_table
+from ..vocab import DIMENSIONS, RESULT_COLUMNS
+from .dtypes import TEXT_COLUMNS as _TEXT
+from .dtypes import as_text as _as_text
+from .dtypes import normalise_issues as _normalise_issues
+from .dtypes import normalise_table as _normalise_table
+from .headline import HEADLINE_COMPARISONS as HEADLINE_COMPARISONS
+from .headline import headline as _headline
+from .headline import indicator_groups, roles
 
-_TEXT_DTYPE = pd.Series(["a"]).dtype  # pandas' own text dtype: "str" (pandas 3) or object
-_FLOAT = ["value", "se", "ci_lower", "ci_upper", "cv", "n_weighted"]
-_TEXT = [c for c in RESULT_COLUMNS if c not in (*_FLOAT, "n_unweighted", "suppressed")]
-_KEYS = ["indicator_id", "ref_area", "time_period", *DIMENSIONS, "source"]
-#: The comparison shown in a headline's gap columns: the first one an indicator reports.
-HEADLINE_COMPARISONS = ("gap", "relative_gap", *(c for c in vocab.COMPARISONS if "gap" not in c))
-_MIGRANT_LABELS = {m for m, _ in vocab.GROUP_LABELS.values()}
-_REFERENCE_LABELS = {r for _, r in vocab.GROUP_LABELS.values()} | {"total"}
-#: SDMX ``OBS_STATUS`` (code list CL_OBS_STATUS) of each reliability flag of the library.
-SDMX_OBS_STATUS: dict[str, str] = {"": "A", "U": "U", "R": "U", "N": "A", "X": "Q"}
 _CELLS = ["population", "ref_area", "time_period", *DIMENSIONS]
-_SDMX_ORDER = ["indicator_id", "ref_area", "time_period", "population", *DIMENSIONS]
-#: SDMX dimension of each results-table column, in their SDMX-CSV order.
-SDMX_DIMENSIONS = {c: c.upper() for c in _SDMX_ORDER} | dict(
-    indicator_id="INDICATOR", age_group="AGE"
-)
-
-
-def _as_text(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))  # a year read as a number: 2024.0 -> "2024"
-    return str(value)
-
-
-def _text(col: pd.Series, empty_is_missing: bool = True) -> pd.Series:
-    if col.dtype != _TEXT_DTYPE or col.dtype == object:
-        col = col.map(_as_text, na_action="ignore")
-    col = col.astype(_TEXT_DTYPE)
-    if empty_is_missing:
-        col = col.mask(col == "")
-    return col.where(col.notna(), None) if col.dtype == object else col
-
-
-def _normalise_table(table: pd.DataFrame) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise ConfigurationError(f"a results table must be a DataFrame, not {type(table)}")
-    missing = ", ".join(repr(c) for c in RESULT_COLUMNS if c not in table.columns)
-    if missing:
-        raise ConfigurationError(f"the results table lacks column(s) {missing}")
-    out = table.loc[:, RESULT_COLUMNS].reset_index(drop=True)
-    out.attrs = {}
-    try:
-        for col in _TEXT:
-            out[col] = _text(out[col], empty_is_missing=col != "flag")
-        out["flag"] = out["flag"].fillna("")
-        for col in _FLOAT:
-            out[col] = pd.to_numeric(out[col]).astype("float64")
-        out["n_unweighted"] = pd.to_numeric(out["n_unweighted"]).astype("Int64")
-        out["suppressed"] = out["suppressed"].astype("boolean").fillna(False).astype(bool)
-    except (TypeError, ValueError) as exc:
-        raise ConfigurationError(f"the results table has a value of the wrong type: {exc}") from exc
-    return out
-
-
-def _normalise_issues(issues: Any) -> pd.DataFrame:
-    frame = pd.DataFrame(issues if issues is not None else [])
-    if len(frame) and "problem" not in frame.columns:
-        raise ConfigurationError("the issues table lacks column 'problem'")
-    for col in (c for c in ISSUE_COLUMNS if c not in frame.columns):
-        frame[col] = pd.Series(dtype=object, index=frame.index)
-    frame = frame[ISSUE_COLUMNS + [c for c in frame.columns if c not in ISSUE_COLUMNS]]
-    frame = frame.reset_index(drop=True)
-    return pd.DataFrame({c: _text(frame[c]) for c in frame.columns}, index=frame.index)
 
 
 def _json_default(value: Any) -> Any:
@@ -256,43 +202,15 @@ class Results:
 
     def _roles(self) -> pd.DataFrame:
         """Per indicator: the migrant and reference labels and the headline comparison."""
-        pairs = self._table[["indicator_id", "population"]].drop_duplicates()
-        pop = pairs["population"]
-        comp = pairs[pop.isin(HEADLINE_COMPARISONS)]
-        order = {c: i for i, c in enumerate(HEADLINE_COMPARISONS)}
-        comp = comp.assign(_rank=comp["population"].map(order)).sort_values("_rank", kind="stable")
-        comp = comp.drop_duplicates("indicator_id").rename(columns={"population": "comparison"})
-        groups = pairs[
-            ~pop.isin([*vocab.COMPARISONS, *vocab.INTERSECTIONAL, vocab.NOT_STATED_SHARE])
-        ]
-        # migrant labels first, then unknown labels, reference labels, and the total code
-        g = groups["population"]
-        rank = 1 - g.isin(_MIGRANT_LABELS) + g.isin(_REFERENCE_LABELS) + 2 * g.eq(vocab.TOTAL)
-        groups = groups.assign(_rank=rank.astype(int)).sort_values("_rank", kind="stable")
-        nth = groups.groupby("indicator_id", sort=False).cumcount()
-        migrant = groups[nth == 0].rename(columns={"population": "migrant"})
-        reference = groups[(nth == 1) & (groups["population"] != vocab.TOTAL)]
-        reference = reference.rename(columns={"population": "reference"})
-        roles = migrant.merge(reference[["indicator_id", "reference"]], "left", "indicator_id")
-        known = pd.DataFrame.from_dict(self._metadata.get("groups") or {}, orient="index")
-        known = known.reindex(columns=["migrant", "reference"]).rename_axis("indicator_id")
-        known = known.reset_index()
-        roles = roles[~roles["indicator_id"].isin(known["indicator_id"])]
-        roles = pd.concat([known, roles[["indicator_id", "migrant", "reference"]]])
-        roles = roles.merge(comp[["indicator_id", "comparison"]], "outer", "indicator_id")
-        return pd.DataFrame({c: _text(roles[c]) for c in roles.columns})
+        return roles(self._table, self._metadata.get("groups"))
 
     @property
     def groups(self) -> dict[str, dict[str, str | None]]:
         """``{indicator_id: {"migrant": label, "reference": label}}``: from the metadata's
         ``groups``, else inferred from the populations (migrant labels of
-        ``vocab.GROUP_LABELS`` first; a single population fills the migrant slot)."""
-        roles = self._roles().dropna(subset=["migrant"]).astype(object)
-        roles = roles.where(roles.notna(), None)
-        return {
-            r["indicator_id"]: {"migrant": r["migrant"], "reference": r["reference"]}
-            for r in roles.to_dict("records")
-        }
+        ``vocab.GROUP_LABELS`` first; a single population fills the migrant slot); see
+        ``engine/headline.py``."""
+        return indicator_groups(self._table, self._metadata.get("groups"))
 
     def headline(self) -> pd.DataFrame:
         """The migrant group, the reference group and their gap side by side, one row per cell.
@@ -308,37 +226,10 @@ class Results:
             indicator reports among ``HEADLINE_COMPARISONS`` (``gap``, else ``relative_gap``
             ...). An indicator without a pair (structural, a single group) has its value in
             ``migrant_value``, ``migrant_group`` its population, and empty reference and gap.
-            Missing cells are empty (NA); rows follow the order of the results table.
+            Missing cells are empty (NA); rows follow the order of the results table. Built by
+            ``engine/headline.py``.
         """
-        t = self._table.assign(_pos=np.arange(len(self._table)))
-        t = t.merge(self._roles(), on="indicator_id", how="left")
-        side = ["value", "ci_lower", "ci_upper", "flag", "suppressed"]
-        parts = []
-        for role, label, prefix in (
-            ("migrant", "migrant", "migrant_"),
-            ("reference", "reference", "reference_"),
-            ("gap", "comparison", "gap_"),
-        ):
-            part = t.loc[
-                t["population"].eq(t[label]), [*_KEYS, "_pos", "population", *side, "unit"]
-            ]
-            names = {c: prefix + c for c in side}
-            names.update(population=f"{role}_group", _pos=f"_pos_{role}", unit=f"_unit_{role}")
-            if role == "gap":
-                names.update(population="gap_kind", value="gap", unit="gap_unit")
-            parts.append(part.rename(columns=names))
-        out = reduce(lambda a, b: a.merge(b, on=_KEYS, how="outer"), parts)
-        out["unit"] = out["_unit_migrant"].fillna(out["_unit_reference"])
-        out["_pos"] = out[["_pos_migrant", "_pos_reference", "_pos_gap"]].min(axis=1)
-        labels = t[["indicator_id", "right", "type"]].drop_duplicates("indicator_id")
-        out = out.merge(labels, on="indicator_id", how="left").sort_values("_pos", kind="stable")
-        for col in ("migrant_suppressed", "reference_suppressed", "gap_suppressed"):
-            out[col] = out[col].astype("boolean")
-        columns = ["indicator_id", "right", "type", *_KEYS[1:-1]]
-        for who in ("migrant", "reference"):
-            columns += [f"{who}_group", *(f"{who}_{c}" for c in side)]
-        columns += ["unit", "gap_kind", "gap", "gap_ci_lower", "gap_ci_upper", "gap_unit"]
-        return out[[*columns, "gap_flag", "gap_suppressed", "source"]].reset_index(drop=True)
+        return _headline(self._table, self._metadata.get("groups"))
 
     def _file_metadata(self) -> dict:
         issues = self._issues.astype(object)
@@ -376,43 +267,25 @@ class Results:
     def to_sdmx_csv(
         self,
         path: str | os.PathLike,
-        structure_id: str = "MHR:MHR_INDICATORS(1.0)",
+        structure_id: str = STRUCTURE_ID,
         action: str = "I",
     ) -> Path:
         """Write the table as an SDMX-CSV 2.0 data message, atomically.
 
-        Columns, in order: ``STRUCTURE`` (``dataflow``), ``STRUCTURE_ID`` (``structure_id``,
-        as ``AGENCY:ID(VERSION)``), ``ACTION`` (``action``: ``I`` information; SDMX-CSV 2.1
-        prefers ``M`` merge), the dimensions ``INDICATOR`` (indicator_id), ``REF_AREA``,
-        ``TIME_PERIOD``, ``POPULATION``, ``SEX``, ``AGE`` (age_group), ``SECTOR``,
-        ``LEGAL_STATUS``, the measure ``OBS_VALUE`` (value), then the attributes
-        ``UNIT_MEASURE`` (unit), ``OBS_STATUS`` (from the flag, see ``SDMX_OBS_STATUS``: none
-        ``A`` normal, ``U``/``R`` ``U`` low reliability, ``N`` ``A``, ``X`` ``Q`` suppressed),
-        ``CONF_STATUS`` (``C`` when suppressed, else ``F`` free), ``SE``, ``CI_LOWER``,
-        ``CI_UPPER``, ``N_UNWEIGHTED`` and ``SOURCE``. A suppressed row keeps its row with an
-        empty ``OBS_VALUE`` (and empty SE and interval). Codes are written as in the results
-        table (``_T`` total, ``_Z`` not applicable; a range of years such as ``2019-2024``
-        as is).
+        Columns, in order: ``STRUCTURE``, ``STRUCTURE_ID`` (``structure_id``, as
+        ``AGENCY:ID(VERSION)``), ``ACTION`` (``action``: ``I`` information; SDMX-CSV 2.1
+        prefers ``M`` merge), the dimensions (``INDICATOR`` ... ``LEGAL_STATUS``),
+        ``OBS_VALUE``, then the attributes (``UNIT_MEASURE``, ``OBS_STATUS``, ``CONF_STATUS``,
+        ``SE``, ``CI_LOWER``, ``CI_UPPER``, ``N_UNWEIGHTED``, ``SOURCE``); a suppressed row
+        keeps its row with an empty ``OBS_VALUE``. The layout is documented and built in
+        ``io/sdmx.py``.
 
         Returns
         -------
         pathlib.Path
             The written file.
         """
-        t = self._table
-        out = pd.DataFrame({"STRUCTURE": "dataflow", "STRUCTURE_ID": structure_id}, t.index)
-        out["ACTION"] = action
-        for col, name in SDMX_DIMENSIONS.items():
-            out[name] = t[col]
-        out["OBS_VALUE"] = t["value"]
-        out["UNIT_MEASURE"] = t["unit"]
-        out["OBS_STATUS"] = t["flag"].map(lambda f: SDMX_OBS_STATUS.get(f, f))
-        out["CONF_STATUS"] = np.where(t["suppressed"], "C", "F")
-        for col in ("se", "ci_lower", "ci_upper", "n_unweighted", "source"):
-            out[col.upper()] = t[col]
-        target = Path(path)
-        _atomic(target, lambda tmp: out.to_csv(tmp, index=False))
-        return target
+        return write_sdmx_csv(self._table, path, structure_id, action)
 
     @classmethod
     def concat(cls, items: Iterable[Results | pd.DataFrame]) -> Results:

@@ -66,7 +66,24 @@ def sha256(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def _atomic(target: Path, write: Callable[[str], None]) -> None:
+def atomic_write(target: str | os.PathLike, write: Callable[[str], None]) -> Path:
+    """Write ``target`` atomically: ``write`` fills a temporary file, then it is renamed.
+
+    Parameters
+    ----------
+    target : str or path-like
+        The file to (re)place; its folder is created when missing.
+    write : callable
+        Called with the path (``str``) of a temporary file in ``target``'s folder; it must
+        write the whole content there.
+
+    Returns
+    -------
+    pathlib.Path
+        ``target``. When ``write`` fails the temporary file is removed and ``target`` is left
+        as it was.
+    """
+    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -76,6 +93,10 @@ def _atomic(target: Path, write: Callable[[str], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return target
+
+
+_atomic = atomic_write  # the former private name, still used by catalogue/render.py
 
 
 def write_table(table: pd.DataFrame, path: str | os.PathLike, metadata: dict | None = None) -> Path:
@@ -101,10 +122,10 @@ def write_table(table: pd.DataFrame, path: str | os.PathLike, metadata: dict | N
     if suffix not in (".csv", ".parquet"):
         raise MhrError(f"cannot write {target}: use a .csv or .parquet file name")
     if suffix == ".csv":
-        _atomic(target, lambda tmp: table.to_csv(tmp, index=False))
+        atomic_write(target, lambda tmp: table.to_csv(tmp, index=False))
         if metadata is not None:
             meta = target.with_name(target.name + ".meta.json")
-            _atomic(meta, lambda tmp: Path(tmp).write_text(json.dumps(metadata, indent=2)))
+            atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps(metadata, indent=2)))
     else:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -114,7 +135,7 @@ def write_table(table: pd.DataFrame, path: str | os.PathLike, metadata: dict | N
             merged = dict(arrow.schema.metadata or {})
             merged[METADATA_KEY] = json.dumps(metadata).encode()
             arrow = arrow.replace_schema_metadata(merged)
-        _atomic(target, lambda tmp: pq.write_table(arrow, tmp))
+        atomic_write(target, lambda tmp: pq.write_table(arrow, tmp))
     return target
 
 
