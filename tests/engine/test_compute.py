@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import mhr_indicators as mhr
-from mhr_indicators.catalogue.spec import Indicator
 from mhr_indicators import RESULT_COLUMNS, compute
+from mhr_indicators.catalogue.spec import Indicator
 from mhr_indicators.errors import IndicatorInputError, MhrError
 from mhr_indicators.prepare.harmonise import harmonise
 
@@ -143,10 +143,12 @@ def test_quality_presets(design):
     gaps = strict[strict["population"] == "gap"]
     # a comparison is withheld when either of its groups is
     assert gaps["suppressed"].any()
-    nchs = compute(["WORK.O.EPR"], survey=design, by=["legal_status"], quality="nchs_proportions").table
+    nchs = compute(
+        ["WORK.O.EPR"], survey=design, by=["legal_status"], quality="nchs_proportions"
+    ).table
     assert set(nchs["flag"]) <= {"", "U", "R", "X"}
     with pytest.raises(MhrError, match="limit_a"):
-        compute(["WORK.O.EPR"], survey=design, quality="eurostat_lfs").table
+        compute(["WORK.O.EPR"], survey=design, quality="eurostat_lfs")
     lfs = compute(
         ["WORK.O.EPR"],
         survey=design,
