@@ -241,6 +241,7 @@ def run_job(config: str | Path) -> JobResult:
     cat = load_catalogue(base / cfg.catalogue) if cfg.catalogue else load_catalogue()
     inds = _indicators(cfg, cat)
     parts, issues, failed = [], [], []
+    groups: dict[str, dict] = {}
     checksums = []
     for inp in cfg.inputs:
         try:
@@ -257,6 +258,7 @@ def run_job(config: str | Path) -> JobResult:
             issues.append(pd.DataFrame([row]))
             continue
         parts.append(res.table)
+        groups.update(res.metadata.get("groups", {}))
         if report is not None and len(report):
             detail = (
                 report["file"]
@@ -289,9 +291,9 @@ def run_job(config: str | Path) -> JobResult:
     )
     issue_frame = issue_frame[["input", "indicator_id", "problem", "detail"]]
     metadata = {
-        "mhr_indicators_version": __version__,
+        "library_version": __version__,
         "catalogue_version": cat.version,
-        "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "config": str(Path(config)),
         "config_sha256": sha256(config),
         "inputs": checksums,
@@ -299,6 +301,7 @@ def run_job(config: str | Path) -> JobResult:
         "by": list(cfg.by),
         "quality": cfg.quality,
         "failed_inputs": failed,
+        "groups": groups,
     }
     stem = (base / cfg.output.path).resolve()
     outputs = []

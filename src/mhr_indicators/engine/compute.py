@@ -164,7 +164,7 @@ def _metadata(inds, rules: QualityRules, level: float, inputs: dict, cat) -> dic
     return {
         "library_version": __version__,
         "catalogue_version": (cat or load_catalogue()).version,
-        "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "level": level,
         "quality": {k: v for k, v in rules.__dict__.items()},
         "inputs": [
