@@ -41,6 +41,7 @@ from .io import datasets
 from .io.datasets import load_example
 from .io.tables import read_table
 from .prepare.harmonise import harmonise
+from .prepare.mapping import HarmonisationMapping, load_mapping
 from .prepare.schemas import validate
 from .survey import Estimates, SurveyDesign
 from .vocab import RESULT_COLUMNS, IssueCode
@@ -57,6 +58,7 @@ __all__ = [
     "Filter",
     "FilterError",
     "HarmonisationError",
+    "HarmonisationMapping",
     "Indicator",
     "IndicatorInputError",
     "IssueCode",
@@ -74,6 +76,7 @@ __all__ = [
     "harmonise",
     "load_catalogue",
     "load_example",
+    "load_mapping",
     "parse_filter",
     "read_results",
     "read_table",

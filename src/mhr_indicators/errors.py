@@ -126,7 +126,8 @@ class FilterError(MhrError, ValueError):
 
 
 class SpecError(MhrError, ValueError):
-    """An indicator spec (``indicators/*.yaml``) or a job config is not valid.
+    """An indicator spec (``indicators/*.yaml``), a harmonisation mapping or a job config is not
+    valid.
 
     Attributes
     ----------
@@ -137,7 +138,7 @@ class SpecError(MhrError, ValueError):
 
     def __init__(self, problems: Sequence[dict]):
         self.problems = list(problems)
-        lines = [f"{len(self.problems)} problem(s) in indicator specs or config:"]
+        lines = [f"{len(self.problems)} problem(s) in indicator specs, a mapping or a config:"]
         for p in self.problems[:20]:
             lines.append(f"  {p['file']}: {p['item']}: field {p['field']!r}: {p['message']}")
         if len(self.problems) > 20:

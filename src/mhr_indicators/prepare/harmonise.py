@@ -1,6 +1,8 @@
 """Map a source's own columns and codes onto the canonical schema, from a small mapping.
 
-A mapping is a dict (or a YAML file holding one) with any of these keys, applied in this order:
+A mapping is a dict (or a YAML file holding one) with any of these keys, applied in this order
+(it is validated when loaded, as a :class:`~mhr_indicators.prepare.mapping.HarmonisationMapping`,
+and every problem is reported in one :class:`~mhr_indicators.errors.SpecError`):
 
 ``rename``
     ``{source_column: canonical_column}``.
@@ -29,6 +31,8 @@ A mapping is a dict (or a YAML file holding one) with any of these keys, applied
 ``keep``
     A list of columns to keep (default: all).
 
+``name``, ``description`` and ``source`` are free text.
+
 Examples
 --------
 >>> harmonise(df, {"rename": {"AGEP": "age"}, "recode": {"SEX": {1: "M", 2: "F"}},
@@ -37,90 +41,37 @@ Examples
 
 from __future__ import annotations
 
-import itertools
-import math
-import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from ..errors import ColumnNotFoundError, HarmonisationError
+from ..errors import ColumnNotFoundError
 from ..filters import truth_values
+from .bands import age_band_labels, band_bounds, rebin_age_groups, target_bands
+from .mapping import (
+    AgeBandsDerivation,
+    Derivation,
+    DivideDerivation,
+    FlagDerivation,
+    HarmonisationMapping,
+    MapDerivation,
+    RangesDerivation,
+    RebinDerivation,
+    load_mapping,
+)
 
-_KEYS = {"name", "description", "source", "rename", "recode", "constants", "derive", "keep"}
-_BAND = re.compile(r"^Y(?:(\d+)T(\d+)|_GE(\d+)|_LT(\d+))$")
-
-
-def load_mapping(mapping: dict | str | Path) -> dict:
-    """Read a mapping from a dict or a YAML file, and check its top-level keys."""
-    if isinstance(mapping, (str, Path)):
-        path = Path(mapping)
-        try:
-            mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise HarmonisationError(f"cannot read mapping {path}: {exc}") from exc
-    if not isinstance(mapping, dict):
-        raise HarmonisationError("a mapping must be a dict (YAML mapping)")
-    unknown = set(mapping) - _KEYS
-    if unknown:
-        raise HarmonisationError(
-            f"unknown mapping keys {sorted(unknown)}; allowed: {sorted(_KEYS)}"
-        )
-    return mapping
-
-
-def band_bounds(label: str) -> tuple[float, float]:
-    """``[low, high)`` of an SDMX age label: ``Y15T24`` -> (15, 25), ``Y_GE65`` -> (65, inf)."""
-    m = _BAND.match(str(label))
-    if not m:
-        raise HarmonisationError(f"{label!r} is not an age band label (Y15T24, Y_GE65, Y_LT15)")
-    lo, hi, ge, lt = m.groups()
-    if lo is not None:
-        return float(lo), float(hi) + 1
-    if ge is not None:
-        return float(ge), math.inf
-    return 0.0, float(lt)
-
-
-def age_band_labels(breaks: list[float]) -> tuple[list[str], list[float]]:
-    """Labels and bin edges for age breaks ``[15, 25, 65]`` -> Y_LT15, Y15T24, Y25T64, Y_GE65."""
-    b = sorted(int(x) for x in breaks)
-    if len(b) != len(set(b)) or not b:
-        raise HarmonisationError(f"age breaks must be distinct numbers, got {breaks}")
-    labels = [f"Y_LT{b[0]}"] + [f"Y{lo}T{hi - 1}" for lo, hi in itertools.pairwise(b)]
-    labels.append(f"Y_GE{b[-1]}")
-    return labels, [-math.inf, *b, math.inf]
-
-
-def rebin_age_groups(values: pd.Series, groups: list[str]) -> pd.Series:
-    """Merge age-band labels into wider bands, refusing bands that do not nest.
-
-    Every source band present must lie inside one target band; a source band that straddles a
-    target boundary (e.g. ``Y18T59`` into ``Y15T24``/``Y25T64``) raises
-    :class:`HarmonisationError`. Source bands outside every target become missing.
-    """
-    targets = [(g, *band_bounds(g)) for g in groups]
-    ordered = sorted(targets, key=lambda t: t[1])
-    for (g1, _, hi1), (g2, lo2, _) in itertools.pairwise(ordered):
-        if lo2 < hi1:
-            raise HarmonisationError(f"target age groups {g1} and {g2} overlap")
-    out = {}
-    for label in pd.unique(values.dropna()):
-        lo, hi = band_bounds(label)
-        inside = [g for g, tlo, thi in targets if tlo <= lo and hi <= thi]
-        touching = [g for g, tlo, thi in targets if lo < thi and tlo < hi]
-        if inside:
-            out[label] = inside[0]
-        elif touching:
-            raise HarmonisationError(
-                f"age band {label} does not nest in the target groups: it straddles "
-                f"{', '.join(touching)}. Source bands must combine exactly into the targets "
-                "(e.g. UNHCR's 5-11/12-17/18-59 cannot be re-binned to 5-year bands)"
-            )
-    return values.map(out).astype(object).where(values.map(out).notna(), None)
+__all__ = [
+    "HarmonisationMapping",
+    "age_band_labels",
+    "band_bounds",
+    "harmonise",
+    "load_mapping",
+    "rebin_age_groups",
+    "target_bands",
+]
 
 
 def _need(df: pd.DataFrame, col: str, role: str) -> pd.Series:
@@ -138,91 +89,107 @@ def _typed(values: pd.Series) -> pd.Series:
     return values
 
 
-def _derive(df: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
-    spec = dict(spec)
-    column = spec.pop("column", None)
-    if not column or len(spec) != 1:
-        raise HarmonisationError(
-            f"each derivation needs 'column' and exactly one kind; got "
-            f"{sorted(spec)} for {column!r}"
-        )
-    kind, args = next(iter(spec.items()))
-    if kind == "flag":
-        df[column] = truth_values(str(args), df)
-    elif kind == "age_bands":
-        source = _need(df, args.get("from", "age"), "age_bands source")
-        labels, edges = age_band_labels(args["breaks"])
-        df[column] = pd.cut(pd.to_numeric(source), bins=edges, right=False, labels=labels).astype(
-            object
-        )
-        df[column] = df[column].where(source.notna(), None)
-    elif kind == "rebin":
-        df[column] = rebin_age_groups(
-            _need(df, args.get("from", "age_group"), "rebin source"), list(args["groups"])
-        )
-    elif kind == "map":
-        source = _need(df, args["from"], "map source")
-        mapped = source.map(dict(args["values"])).astype(object)
-        df[column] = _typed(mapped.where(source.isin(list(args["values"])), None))
-    elif kind == "ranges":
-        source = pd.to_numeric(_need(df, args["from"], "ranges source"))
-        out = pd.Series(None, index=df.index, dtype=object)
-        for low, high, value in args["ranges"]:
-            out[(source >= low) & (source <= high)] = value
-        df[column] = _typed(out)
-    elif kind == "divide":
-        num = pd.to_numeric(_need(df, args["numerator"], "divide numerator"))
-        den_arg = args["denominator"]
-        den = (
-            pd.Series(float(den_arg), index=df.index)
-            if isinstance(den_arg, (int, float))
-            else pd.to_numeric(_need(df, den_arg, "divide denominator"))
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = num / den.where(den != 0) * float(args.get("multiplier", 1.0))
-        df[column] = ratio
-    else:
-        raise HarmonisationError(
-            f"unknown derivation {kind!r} for column {column!r}; use flag, "
-            "age_bands, rebin, divide, map or ranges"
-        )
-    return df
+def _role(d: Derivation, what: str) -> str:
+    return f"{d.kind} {what} of {d.column!r}"
 
 
-def harmonise(data: pd.DataFrame, mapping: dict | str | Path) -> pd.DataFrame:
+def _flag(df: pd.DataFrame, d: FlagDerivation) -> np.ndarray:
+    return truth_values(d.flag, df)
+
+
+def _age_bands(df: pd.DataFrame, d: AgeBandsDerivation) -> pd.Series:
+    source = _need(df, d.age_bands.from_, _role(d, "source"))
+    labels, edges = age_band_labels(d.age_bands.breaks)
+    bands = pd.cut(pd.to_numeric(source), bins=edges, right=False, labels=labels).astype(object)
+    return bands.where(source.notna(), None)
+
+
+def _rebin(df: pd.DataFrame, d: RebinDerivation) -> pd.Series:
+    return rebin_age_groups(_need(df, d.rebin.from_, _role(d, "source")), list(d.rebin.groups))
+
+
+def _map(df: pd.DataFrame, d: MapDerivation) -> pd.Series:
+    source = _need(df, d.map.from_, _role(d, "source"))
+    values = dict(d.map.values)
+    mapped = source.map(values).astype(object)
+    return _typed(mapped.where(source.isin(list(values)), None))
+
+
+def _ranges(df: pd.DataFrame, d: RangesDerivation) -> pd.Series:
+    source = pd.to_numeric(_need(df, d.ranges.from_, _role(d, "source")))
+    out = pd.Series(None, index=df.index, dtype=object)
+    for low, high, value in d.ranges.ranges:
+        out[(source >= low) & (source <= high)] = value
+    return _typed(out)
+
+
+def _divide(df: pd.DataFrame, d: DivideDerivation) -> pd.Series:
+    args = d.divide
+    num = pd.to_numeric(_need(df, args.numerator, _role(d, "numerator")))
+    den = (
+        pd.to_numeric(_need(df, args.denominator, _role(d, "denominator")))
+        if isinstance(args.denominator, str)
+        else pd.Series(float(args.denominator), index=df.index)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return num / den.where(den != 0) * float(args.multiplier)
+
+
+_APPLY: dict[type, Callable[[pd.DataFrame, Any], pd.Series | np.ndarray]] = {
+    FlagDerivation: _flag,
+    AgeBandsDerivation: _age_bands,
+    RebinDerivation: _rebin,
+    MapDerivation: _map,
+    RangesDerivation: _ranges,
+    DivideDerivation: _divide,
+}
+
+
+def _recode(series: pd.Series, codes: dict) -> pd.Series:
+    codes = dict(codes)
+    other = codes.pop("_other", None)
+    mapped = series.map(codes)
+    keep = series if other is None else pd.Series(other, index=series.index).where(series.notna())
+    return mapped.where(series.isin(list(codes)), keep)
+
+
+def harmonise(
+    data: pd.DataFrame, mapping: dict | str | Path | HarmonisationMapping
+) -> pd.DataFrame:
     """Return a canonical copy of ``data`` following ``mapping`` (see the module docstring).
 
     Parameters
     ----------
     data : pandas.DataFrame
         The source frame, with its own column names and codes.
-    mapping : dict, str or path-like
-        The mapping, or a YAML file holding it.
+    mapping : dict, str, path-like or HarmonisationMapping
+        The mapping, a YAML file holding it, or a mapping loaded by :func:`load_mapping`.
 
     Returns
     -------
     pandas.DataFrame
         A new frame; ``data`` is not modified.
+
+    Raises
+    ------
+    SpecError
+        The mapping is not valid (raised before any data is touched).
+    ColumnNotFoundError
+        A column the mapping reads is not in the data.
+    HarmonisationError
+        The data cannot be mapped, e.g. age bands that do not nest in the target bands.
     """
     m = load_mapping(mapping)
     df = data.copy()
-    rename = m.get("rename") or {}
-    for src in rename:
+    for src in m.rename:
         _need(df, src, "rename source")
-    df = df.rename(columns=rename)
-    for col, codes in (m.get("recode") or {}).items():
-        series = _need(df, col, "recode")
-        codes = dict(codes)
-        other = codes.pop("_other", None)
-        mapped = series.map(codes)
-        keep = (
-            series if other is None else pd.Series(other, index=series.index).where(series.notna())
-        )
-        df[col] = mapped.where(series.isin(list(codes)), keep)
-    for col, value in (m.get("constants") or {}).items():
+    df = df.rename(columns=m.rename)
+    for col, codes in m.recode.items():
+        df[col] = _recode(_need(df, col, "recode"), codes)
+    for col, value in m.constants.items():
         df[col] = value
-    for spec in m.get("derive") or []:
-        df = _derive(df, spec)
-    if m.get("keep"):
-        df = df[[_need(df, c, "keep").name for c in m["keep"]]]
+    for d in m.derive:
+        df[d.column] = _APPLY[type(d)](df, d)
+    if m.keep:
+        df = df[[_need(df, c, "keep").name for c in m.keep]]
     return df
