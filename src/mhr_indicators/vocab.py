@@ -153,6 +153,8 @@ class IssueCode(str, Enum):
     """A problem the source's reader found and resolved by a documented rule."""
     INPUT_FAILED = "input_failed"
     """A whole input of a batch could not be read, mapped or computed."""
+    CARRIED_OVER = "carried_over"
+    """A batch input failed on a rerun: its results are the previous run's."""
 
     def __str__(self) -> str:
         return self.value

@@ -2,9 +2,13 @@
 rules and outputs; ``mhr compute CONFIG.yaml`` runs it.
 
 A batch never loses work: each input (a country, a year) is read, harmonised, validated and
-computed on its own; one that fails is reported in the issues file and the others complete.
-Outputs are written atomically, with the library and catalogue versions and the SHA-256 of every
-input in their metadata.
+computed on its own; one that fails — for any reason — is reported in the issues file and the
+others complete. The results of an input that fails on a rerun are carried over from the
+previous run's files (and the issues say so), never replaced by nothing. The output files of a
+run are written as one set (:mod:`.outputs`): all or none, never a mix of two runs. Their
+metadata holds the library and catalogue versions and the SHA-256 of every input, and nothing
+that changes from run to run: the same inputs and config give byte-identical files. When the
+run happened is recorded in ``<output>.run.json`` only.
 
 Example config (paths are relative to the config file)::
 
@@ -22,111 +26,30 @@ Example config (paths are relative to the config file)::
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .._version import __version__
 from ..catalogue.load import Catalogue, load_catalogue
 from ..engine.compute import compute, issue_record
-from ..errors import MhrError, SpecError
+from ..engine.results import read_results
+from ..errors import MhrError
 from ..io.tables import read_table, sha256, write_table
 from ..prepare.harmonise import harmonise
 from ..prepare.schemas import validate
 from ..sources import read_treaty_status, read_undesa_stock
-from ..survey import SurveyDesign
-from ..vocab import RESULT_COLUMNS, Dimension
+from ..vocab import RESULT_COLUMNS, IssueCode
+from .config import InputConfig, JobConfig, load_job
+from .outputs import write_output_set
 
+__all__ = ["JobResult", "load_job", "run_job"]
 
-class DesignConfig(BaseModel):
-    """The sampling design of an input (the arguments of :class:`SurveyDesign`)."""
-
-    model_config = ConfigDict(extra="forbid")
-    weights: str
-    strata: str | None = None
-    psu: str | None = None
-    fpc: str | None = None
-    replicate_weights: list[str] | str | None = Field(
-        default=None, description="column names, or a regular expression matching them"
-    )
-    method: str | None = None
-    rho: float | None = None
-    scale: float | None = None
-    rscales: list[float] | None = None
-    mse: bool = True
-    lonely_psu: Literal["fail", "remove", "adjust", "average", "certainty"] = "fail"
-    variance: Literal["design", "none"] = "design"
-
-    def build(self, data: pd.DataFrame) -> SurveyDesign:
-        kwargs = self.model_dump()
-        reps = kwargs.pop("replicate_weights")
-        if isinstance(reps, str):
-            reps = list(data.columns[data.columns.astype(str).str.fullmatch(reps)])
-            if not reps:
-                raise MhrError(
-                    f"no column matches replicate_weights pattern {self.replicate_weights!r}"
-                )
-        if reps is None:
-            for key in ("method", "rho", "scale", "rscales"):
-                kwargs.pop(key)
-            kwargs.pop("mse")
-            return SurveyDesign(data, **kwargs)
-        return SurveyDesign(data, replicate_weights=reps, **kwargs)
-
-
-class InputConfig(BaseModel):
-    """One input: a country-year survey (with its mapping and design), a migrant-stock table,
-    administrative counts, or legal-framework records.
-
-    ``reader`` chooses how ``path`` is read: ``table`` (CSV, Parquet, Stata, SPSS), ``undesa``
-    (a UN DESA International Migrant Stock workbook) or ``treaty_status`` (a folder of
-    ``hr_status_*.csv`` files; its data-quality report goes to the issues file).
-    """
-
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    path: str
-    kind: Literal["survey", "stock", "admin", "ratifications"] = "survey"
-    reader: Literal["table", "undesa", "treaty_status"] = "table"
-    mapping: str | None = None
-    design: DesignConfig | None = None
-    stock_from: str | None = Field(
-        default=None,
-        description="admin inputs: the name of the stock input whose table gives denominators",
-    )
-
-    @model_validator(mode="after")
-    def _survey_needs_design(self) -> InputConfig:
-        if self.kind == "survey" and self.design is None:
-            raise ValueError("a survey input needs a design (at least its weights)")
-        if self.kind != "survey" and self.design is not None:
-            raise ValueError(f"a {self.kind} input has no sampling design")
-        return self
-
-
-class OutputConfig(BaseModel):
-    """Where results go: ``path`` without suffix, one file per format."""
-
-    model_config = ConfigDict(extra="forbid")
-    path: str
-    formats: list[Literal["parquet", "csv"]] = Field(default=["parquet", "csv"], min_length=1)
-
-
-class JobConfig(BaseModel):
-    """A batch job (see the module docstring)."""
-
-    model_config = ConfigDict(extra="forbid")
-    indicators: list[str] | Literal["all"] | dict[str, str]
-    by: list[Dimension] = Field(default_factory=list)
-    quality: str | dict = "default"
-    level: float = Field(default=0.95, gt=0, lt=1)
-    catalogue: str | None = None
-    inputs: list[InputConfig] = Field(min_length=1)
-    output: OutputConfig
+#: Schema names of the input kinds, where they differ.
+_SCHEMA_KIND = {"ratification": "ratifications"}
+_ISSUES = ["input", "indicator_id", "problem", "detail"]
 
 
 @dataclass
@@ -139,44 +62,12 @@ class JobResult:
     failed_inputs: list[str] = field(default_factory=list)
 
 
-def load_job(path: str | Path) -> tuple[JobConfig, Path]:
-    """Read and validate a job config; errors name the file and the field."""
-    p = Path(path)
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SpecError(
-            [{"file": str(p), "item": "-", "field": "-", "message": f"cannot read: {exc}"}]
-        ) from exc
-    try:
-        return JobConfig.model_validate(raw or {}), p.resolve().parent
-    except ValidationError as exc:
-        problems = [
-            {
-                "file": str(p),
-                "item": "config",
-                "field": ".".join(str(x) for x in e["loc"]) or "-",
-                "message": e["msg"],
-            }
-            for e in exc.errors()
-        ]
-        raise SpecError(problems) from exc
-
-
 def _indicators(cfg: JobConfig, cat: Catalogue) -> list:
     if cfg.indicators == "all":
         return list(cat)
     if isinstance(cfg.indicators, dict):
         return list(cat.filter(**cfg.indicators))
     return [cat[i] for i in cfg.indicators]
-
-
-_SOURCE_KIND = {
-    "survey": "survey",
-    "stock": "stock",
-    "admin": "admin",
-    "ratifications": "ratification",
-}
 
 
 def _read(inp: InputConfig, base: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -207,11 +98,14 @@ def _run_input(inp: InputConfig, base: Path, cfg: JobConfig, inds: list):
     if inp.kind == "survey":
         needed += ["time_period", inp.design.weights]
         needed += [c for c in (inp.design.strata, inp.design.psu, inp.design.fpc) if c]
-    validate(data, inp.kind, required=needed, source=str(base / inp.path))
-    fed = [i for i in inds if _SOURCE_KIND[inp.kind] in i.source_kind]
+    validate(
+        data, _SCHEMA_KIND.get(inp.kind, inp.kind), required=needed, source=str(base / inp.path)
+    )
+    fed = [i for i in inds if inp.kind in i.source_kind]
     if not fed:
         raise MhrError(f"no requested indicator is fed by a {inp.kind} input")
-    source = {inp.kind: inp.design.build(data) if inp.kind == "survey" else data}
+    argument = {"ratification": "ratifications"}.get(inp.kind, inp.kind)
+    source = {argument: inp.design.build(data) if inp.kind == "survey" else data}
     res = compute(
         fed,
         by=cfg.by,
@@ -225,8 +119,62 @@ def _run_input(inp: InputConfig, base: Path, cfg: JobConfig, inds: list):
     return res, report
 
 
+def _source_report(report: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A source reader's data-quality report as issue rows."""
+    detail = (
+        report["file"]
+        + " row "
+        + report["row"].astype(str)
+        + " ("
+        + report["member"].astype(str)
+        + "): "
+        + report["problem"]
+        + " -> "
+        + report["resolution"]
+    )
+    return pd.DataFrame(
+        {
+            "input": name,
+            "indicator_id": None,
+            "problem": str(IssueCode.SOURCE_QUALITY),
+            "detail": detail,
+        }
+    )
+
+
+def _failure(name: str, exc: Exception) -> pd.DataFrame:
+    """The issue row of an input that could not be read, mapped or computed."""
+    if isinstance(exc, MhrError):
+        record = issue_record(exc)
+    else:  # an unexpected error is reported like the others, and the batch goes on
+        detail = f"{type(exc).__name__}: {exc}"
+        record = {"problem": str(IssueCode.INPUT_FAILED), "detail": detail}
+    return pd.DataFrame([{"input": name, "indicator_id": None, **record}])
+
+
+def _carried_over(
+    stem: Path, formats: list[str], failed: list[str]
+) -> list[tuple[str, pd.DataFrame]]:
+    """The previous run's rows of the inputs that failed now, with an issue row for each."""
+    files = [stem.with_name(f"{stem.name}.{fmt}") for fmt in formats]
+    previous = next((f for f in files if f.is_file()), None)
+    if previous is None or not failed:
+        return []
+    try:
+        old = read_results(previous)
+    except MhrError:
+        return []
+    ranges = old.metadata.get("input_rows", {})
+    parts = []
+    for name in failed:
+        if name in ranges:
+            start, stop = ranges[name]
+            parts.append((name, old.table.iloc[start:stop]))
+    return parts
+
+
 def run_job(config: str | Path) -> JobResult:
-    """Run a batch job: every input computed on its own, outputs written atomically.
+    """Run a batch job: every input computed on its own, outputs written as one set.
 
     Parameters
     ----------
@@ -240,72 +188,71 @@ def run_job(config: str | Path) -> JobResult:
     cfg, base = load_job(config)
     cat = load_catalogue(base / cfg.catalogue) if cfg.catalogue else load_catalogue()
     inds = _indicators(cfg, cat)
-    parts, issues, failed = [], [], []
+    stem = (base / cfg.output.path).resolve()
+    parts: list[tuple[str, pd.DataFrame]] = []
+    issues, failed, checksums = [], [], []
     groups: dict[str, dict] = {}
-    checksums = []
     for inp in cfg.inputs:
         try:
-            checksums.append(
-                {"name": inp.name, "path": inp.path, "sha256": sha256(base / inp.path)}
-            )
+            digest = sha256(base / inp.path)
         except OSError:
-            checksums.append({"name": inp.name, "path": inp.path, "sha256": None})
+            digest = None
+        checksums.append({"name": inp.name, "path": inp.path, "sha256": digest})
         try:
             res, report = _run_input(inp, base, cfg, inds)
-        except MhrError as exc:
+        except Exception as exc:  # one input's failure never stops the batch
             failed.append(inp.name)
-            row = {"input": inp.name, "indicator_id": None, **issue_record(exc)}
-            issues.append(pd.DataFrame([row]))
+            issues.append(_failure(inp.name, exc))
             continue
-        parts.append(res.table)
+        parts.append((inp.name, res.table))
         groups.update(res.metadata.get("groups", {}))
         if report is not None and len(report):
-            detail = (
-                report["file"]
-                + " row "
-                + report["row"].astype(str)
-                + " ("
-                + report["member"].astype(str)
-                + "): "
-                + report["problem"]
-                + " -> "
-                + report["resolution"]
-            )
-            issues.append(
-                pd.DataFrame(
-                    {
-                        "input": inp.name,
-                        "indicator_id": None,
-                        "problem": "source_data_quality",
-                        "detail": detail,
-                    }
-                )
-            )
+            issues.append(_source_report(report, inp.name))
         if len(res.issues):
             issues.append(res.issues.assign(input=inp.name))
-    results = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
-    issue_frame = (
-        pd.concat(issues, ignore_index=True)
-        if issues
-        else pd.DataFrame(columns=["input", "indicator_id", "problem", "detail"])
+    for name, rows in _carried_over(stem, cfg.output.formats, failed):
+        parts.append((name, rows))
+        detail = f"input failed in this run: its {len(rows)} result rows are the previous run's"
+        row = {"input": name, "indicator_id": None, "problem": str(IssueCode.CARRIED_OVER)}
+        issues.append(pd.DataFrame([{**row, "detail": detail}]))
+    frames = [rows for _, rows in parts]
+    results = (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)
     )
-    issue_frame = issue_frame[["input", "indicator_id", "problem", "detail"]]
+    issue_frame = pd.concat(issues, ignore_index=True) if issues else pd.DataFrame(columns=_ISSUES)
+    issue_frame = issue_frame[_ISSUES]
+    bounds, start = {}, 0
+    for name, rows in parts:
+        bounds[name] = [start, start + len(rows)]
+        start += len(rows)
     metadata = {
         "library_version": __version__,
         "catalogue_version": cat.version,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "config": str(Path(config)),
+        "config": Path(config).name,
         "config_sha256": sha256(config),
         "inputs": checksums,
         "indicators": [i.id for i in inds],
         "by": list(cfg.by),
         "quality": cfg.quality,
+        "level": cfg.level,
         "failed_inputs": failed,
         "groups": groups,
+        "input_rows": bounds,
     }
-    stem = (base / cfg.output.path).resolve()
-    outputs = []
-    for fmt in cfg.output.formats:
-        outputs.append(write_table(results, stem.with_name(stem.name + f".{fmt}"), metadata))
-    outputs.append(write_table(issue_frame, stem.with_name(stem.name + ".issues.csv")))
+    if not parts:  # nothing to publish: the previous run's files stay as they are
+        return JobResult(results, issue_frame, [], failed)
+    writers = {
+        stem.with_name(f"{stem.name}.{fmt}"): lambda p: write_table(results, p, metadata)
+        for fmt in cfg.output.formats
+    }
+    writers[stem.with_name(stem.name + ".issues.csv")] = lambda p: write_table(issue_frame, p)
+    record = {
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "config": str(Path(config)),
+        "failed_inputs": failed,
+    }
+    writers[stem.with_name(stem.name + ".run.json")] = lambda p: p.write_text(
+        json.dumps(record, indent=2), encoding="utf-8"
+    )
+    outputs = write_output_set(writers)
     return JobResult(results, issue_frame, outputs, failed)
