@@ -1,119 +1,22 @@
-"""Readers of real sources, on the real files of ../shared/data (skipped when absent)."""
+"""Readers of real sources, on the real files of ../shared/data (skipped when absent): treaty
+status and M49 codes. UN DESA: test_undesa.py and test_undesa_layout.py."""
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+import csv
+
 import pytest
 
 import mhr_indicators as mhr
-from mhr_indicators.sources import m49_to_iso3, read_treaty_status, read_undesa_stock
-from mhr_indicators.sources import read_undesa_table as table
+from mhr_indicators.errors import MhrError
+from mhr_indicators.sources import m49_to_iso3, read_treaty_status
 
 from ..conftest import shared_data
-
-CONTEXT = [
-    "CONTEXT.O.STOCK_PCT",
-    "CONTEXT.O.FEMALE_SHARE",
-    "CONTEXT.O.STOCK_GROWTH",
-    "CONTEXT.O.REFUGEE_SHARE",
-]
-
-
-@pytest.fixture(scope="module")
-def desa():
-    path = shared_data("undesa_ims") / "UN_MigrantStockTotal_2019.xlsx"
-    stock = read_undesa_stock(path)
-    res = mhr.compute(CONTEXT, stock=stock, by=["sex"], source="UN DESA IMS 2019").table
-    return path, stock, res
-
-
-def _compare(res, ref, indicator, keys):
-    got = res[res["indicator_id"] == indicator].set_index(keys)["value"]
-    joined = pd.concat([got.rename("got"), ref.set_index(keys)["value"].rename("ref")], axis=1)
-    one_sided = joined[joined["got"].isna() != joined["ref"].isna()]
-    both = joined.dropna()
-    off = both[~np.isclose(both["got"], both["ref"], rtol=1e-12, atol=0)]
-    return len(both), set(off.index.get_level_values(0)), off, one_sided
 
 
 def test_m49_to_iso():
     assert m49_to_iso3(840) == "USA" and m49_to_iso3("4") == "AFG"
     assert m49_to_iso3(830) is None and m49_to_iso3(900) is None
-
-
-def test_reader_layout(desa):
-    path, stock, _ = desa
-    mhr.validate(stock, "stock")
-    assert set(stock["measure"]) == {"migrant_stock", "population", "refugees"}
-    # independent read of the raw cells: Afghanistan's row of Table 1, 2019 columns
-    import openpyxl
-
-    sheet = openpyxl.load_workbook(path, read_only=True)["Table 1"]
-    raw = next(r for r in sheet.iter_rows(values_only=True) if r[1] == "Afghanistan")
-    header = next(r for r in sheet.iter_rows(values_only=True) if r[5] == 1990)
-    cols = [i for i, v in enumerate(header) if v == 2019]  # both sexes, male, female
-    afg = stock[(stock["ref_area"] == "AFG") & (stock["time_period"] == "2019")]
-    got = afg.loc[afg["measure"] == "migrant_stock"].set_index("sex")["value"].to_dict()
-    assert got == {"_T": raw[cols[0]], "M": raw[cols[1]], "F": raw[cols[2]]}
-    assert raw[cols[1]] + raw[cols[2]] == raw[cols[0]]
-    world = stock[
-        (stock["m49"] == 900)
-        & (stock["measure"] == "migrant_stock")
-        & (stock["time_period"] == "2019")
-        & (stock["sex"] == "_T")
-    ]
-    assert world["value"].item() == 271642105.0 and world["area_kind"].item() == "world"
-    assert stock.loc[stock["m49"] == 909, "area_kind"].iloc[0] == "Geographic regions"
-    assert not stock.duplicated(["m49", "time_period", "sex", "measure"]).any()
-    kinds = stock.groupby("ref_area")["data_type"].first()
-    assert kinds["CAF"] == "C" and kinds["CMR"] == "B"  # citizenship vs birthplace, kept
-
-
-def test_table3_stock_share_is_reproduced(desa):
-    path, _, res = desa
-    n, off_areas, off, one_sided = _compare(
-        res, table(path, "Table 3"), "CONTEXT.O.STOCK_PCT", ["ref_area", "time_period", "sex"]
-    )
-    assert n > 5300 and one_sided.empty
-    # the workbook's own exceptions (another population base; see the reader's docstring)
-    assert off_areas == {"BES", "SDN", "SRB"}
-    assert set(off.index.get_level_values(1)) == {"1990", "1995", "2000", "2005"}
-
-
-def test_table4_female_share_is_reproduced(desa):
-    path, _, res = desa
-    n, off_areas, _, one_sided = _compare(
-        res, table(path, "Table 4"), "CONTEXT.O.FEMALE_SHARE", ["ref_area", "time_period"]
-    )
-    assert n > 1800 and off_areas == set()
-    assert list(one_sided.index) == [("SXM", "2005")]  # stock "..", share given
-
-
-def test_rate_of_change_and_refugee_share(desa):
-    path, _, res = desa
-    n, off_areas, off, _ = _compare(
-        res, table(path, "Table 5"), "CONTEXT.O.STOCK_GROWTH", ["ref_area", "time_period", "sex"]
-    )
-    assert n > 4500 and off_areas == {"BES"}
-    assert set(off.index.get_level_values(1)) == {"2005-2010"}
-    t6 = table(path, "Table 6")
-    n, off_areas, _, one_sided = _compare(
-        res,
-        t6[t6["measure"] == "refugees_pct_migrant_stock"],
-        "CONTEXT.O.REFUGEE_SHARE",
-        ["ref_area", "time_period"],
-    )
-    assert n > 1800 and off_areas == set()
-    assert set(one_sided.index.get_level_values(0)) == {"PSE", "SXM"}
-
-
-def test_population_says_birthplace_or_citizenship(desa):
-    _, _, res = desa
-    pct = res[(res["indicator_id"] == "CONTEXT.O.STOCK_PCT") & (res["sex"] == "_T")]
-    labels = pct.groupby("ref_area")["population"].first()
-    assert labels["CMR"] == "foreign_born" and labels["CAF"] == "foreign_citizen"
-    assert pct["se"].isna().all() and (pct["flag"] == "").all()
 
 
 def test_treaty_status_and_report():
@@ -131,7 +34,63 @@ def test_treaty_status_and_report():
     jamaica = rat.set_index(["instrument", "ref_area"]).loc[("ICCPR-OP1", "JAM")]
     assert jamaica["status"] == "denounced"
     assert (report["resolution"] == "rule 4: matched by member name (SSD)").any()
-    assert len(report) >= 14
+
+
+def _raw_rows():
+    """Every row of the 2022 files, read here with the csv module."""
+    folder = shared_data("treaty_ratification_2022")
+    for path in sorted(folder.glob("hr_status_*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for i, row in enumerate(csv.DictReader(fh), start=1):
+                yield path.name, i, {k.strip(): (v or "").strip() for k, v in row.items()}
+
+
+def test_every_contradiction_of_the_2022_table_is_listed_with_its_rule():
+    """The contradictions, found here from the raw rows: 0/1 flags that disagree with the
+    status text (rule 1), notes recording a denunciation (rule 2), parties without a year
+    (rule 3), ISO codes that name no country (rule 4) — 15 in the 2022 files."""
+    flags_of = {"state party": "100", "signatory state": "010", "no action": "001"}
+    expected = set()
+    for name, i, row in _raw_rows():
+        text = row["status"].lower()
+        flags = row["state party"] + row["signatory"] + row["no action"]
+        if flags != flags_of[text]:
+            expected.add((name, i, "rule 1"))
+        if text == "state party" and "denounc" in row.get("note", "").lower():
+            expected.add((name, i, "rule 2"))
+        if text == "state party" and not row["year ratification or accession"]:
+            expected.add((name, i, "rule 3"))
+        if len(row["iso2"]) != 2:
+            expected.add((name, i, "rule 4"))
+    assert len(expected) == 15
+    records = read_treaty_status(shared_data("treaty_ratification_2022"), as_of="2022-08")
+    report = records.report
+    got = {(r.file, r.row, r.resolution[:6]) for r in report.itertuples(index=False)}
+    assert got == expected and len(report) == 15
+
+
+def test_as_of_date_denunciations_and_notes():
+    folder = shared_data("treaty_ratification_2022")
+    records = read_treaty_status(folder, as_of="2022-08")
+    rat = records.ratifications
+    assert set(rat["as_of"]) == {"2022-08"}
+    assert rat["source"].eq("UN Treaty Collection status as of 2022-08").all()
+    by = rat.set_index(["instrument", "ref_area"])
+    # the notes of the files: "Denounced the OP 1997" (Jamaica), "... in 2000" (Trinidad)
+    assert by.loc[("ICCPR-OP1", "JAM"), "denounced_year"] == 1997
+    assert by.loc[("ICCPR-OP1", "TTO"), "denounced_year"] == 2000
+    assert by["denounced_year"].notna().sum() == 2
+    assert by.loc[("ICESCR", "CZE"), "note"] == "Signed as Czechoslovakia"
+    res = mhr.compute(["WORK.S.ICRMW"], ratifications=rat).table
+    assert set(res["time_period"]) == {"2022-08"}
+    # without a date: the folder's year, and the report says so
+    default = read_treaty_status(folder)
+    assert set(default.ratifications["as_of"]) == {"2022"}
+    assert default.report["problem"].eq("no as_of date given").sum() == 1
+    with pytest.raises(MhrError, match="as_of='August 2022' is not an ISO 8601 date"):
+        read_treaty_status(folder, as_of="August 2022")
+    with pytest.raises(MhrError, match="'2022-06-31' is not a day"):
+        read_treaty_status(folder, as_of="2022-06-31")
 
 
 def test_structural_indicators_from_records():

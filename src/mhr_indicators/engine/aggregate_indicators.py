@@ -9,8 +9,17 @@ Totals are never double counted: for a dimension that is not broken down, only i
 are used (unless the filter itself names the dimension, as a female share does); for a dimension
 that is broken down, only its non-``_T`` rows, grouped.
 
-These figures are counts, not samples: ``se`` and the interval are empty, ``flag`` is empty and
-nothing is suppressed.
+These figures are counts, not samples: ``se`` and the interval are empty and, unless the table
+says otherwise, ``flag`` is empty and nothing is suppressed.
+
+A table may mark rows whose figure is on another base than the rest (e.g. a migrant stock that
+refers to a former territory) with an ``obs_status`` code (SDMX ``OBS_STATUS``; the UN DESA reader
+uses ``D``, definition differs, where the workbook's own published derivations contradict the
+figure). A result computed from marked rows carries their code in ``flag``. When only some of the
+rows it combines are marked — a ratio or a rate of change of figures on different bases, such as
+a stock of the former Netherlands Antilles over the population of Bonaire, Sint Eustatius and
+Saba — the value is withheld (``suppressed``; the row and its flag stay). When all of them are
+marked alike the figures are consistent with each other and the value is published, flagged.
 """
 
 from __future__ import annotations
@@ -26,6 +35,8 @@ from ..errors import IndicatorInputError
 from ..filters import evaluate_filter, parse_filter
 
 TOTAL = "_T"
+#: Optional column of a stock or admin table: the status code of a row (empty when normal).
+STATUS = "obs_status"
 
 
 def _cells(
@@ -44,15 +55,58 @@ def _cells(
     return table[keep]
 
 
+def _marks(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame | None:
+    """Per cell: rows summed, rows with an ``obs_status``, and their codes; None if none."""
+    if STATUS not in rows.columns:
+        return None
+    code = rows[STATUS].fillna("").astype(str)
+    if not (code != "").any():
+        return None
+    group = rows.groupby(keys, dropna=False, observed=True)
+    marked = rows[code != ""].assign(_code=code[code != ""])
+    by_cell = marked.groupby(keys, dropna=False, observed=True)["_code"]
+    return pd.DataFrame(
+        {
+            "rows": group.size(),
+            "marked": by_cell.size(),
+            "codes": by_cell.agg(lambda c: "".join(sorted(set(c)))),
+        }
+    ).fillna({"marked": 0, "codes": ""})
+
+
+def _side(marks: pd.DataFrame | None, index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """For each cell of ``index``: the codes of its marked rows, and whether all are marked."""
+    if marks is None:
+        return np.full(len(index), "", dtype=object), np.zeros(len(index), dtype=bool)
+    cells = marks.reindex(index)
+    every = (cells["marked"].fillna(0) == cells["rows"].fillna(-1)).to_numpy(bool)
+    return cells["codes"].fillna("").to_numpy(object), every
+
+
+def _verdict(*sides: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Flag (the codes of all marked rows) and withholding of results that combine the cells
+    of several sides (numerator and denominator; the two ends of a period): withheld unless
+    every row of every side is marked with the same codes."""
+    flag = np.array(
+        ["".join(sorted(set("".join(c)))) for c in zip(*(c for c, _ in sides), strict=True)],
+        dtype=object,
+    )
+    alike = np.logical_and.reduce([every & (codes == flag) for codes, every in sides])
+    return flag, (flag != "") & ~alike
+
+
 def _sums(table: pd.DataFrame, f, dims: Sequence[str], all_dims: Sequence[str]) -> pd.Series:
-    """Sum of ``value`` over the rows a filter selects, per area, period, group and cell."""
+    """Sum of ``value`` over the rows a filter selects, per area, period, group and cell
+    (``attrs["marks"]``: the cells' ``obs_status`` marks, see :func:`_marks`)."""
     named = set(f.columns)
     rows = _cells(table, evaluate_filter(f, table), dims, named, all_dims)
     keys = ["ref_area", "time_period", *[d for d in dims if d not in named], "population"]
     rows = rows.assign(
         population=rows["population"].fillna("total") if "population" in rows else "total"
     )
-    return rows.groupby(keys, dropna=False, observed=True)["value"].sum(min_count=1)
+    sums = rows.groupby(keys, dropna=False, observed=True)["value"].sum(min_count=1)
+    sums.attrs["marks"] = _marks(rows, keys)
+    return sums
 
 
 def ratio_of_sums(
@@ -63,23 +117,33 @@ def ratio_of_sums(
     apart; rows without one describe the whole population)."""
     num = _sums(table, parse_filter(ind.numerator), dims, all_dims)
     den = _sums(table, parse_filter(ind.denominator), dims, all_dims)
+    num_marks, den_marks = num.attrs["marks"], den.attrs["marks"]
     if set(num.index.get_level_values("population")) - {"total"} and set(
         den.index.get_level_values("population")
     ) == {"total"}:
         # a group-specific count over a whole-population denominator
         den = den.droplevel("population")
+        if den_marks is not None:
+            den_marks = den_marks.droplevel("population")
         num_frame = num.rename("num").reset_index()
         joined = num_frame.merge(
             den.rename("den").reset_index(), on=[k for k in den.index.names], how="left"
         )
+        den_index = pd.MultiIndex.from_frame(joined[list(den.index.names)])
     else:
         # every numerator cell stays (without a value where its denominator is missing);
         # denominator-only cells are periods or groups the indicator has no data for
         joined = num.rename("num").to_frame().join(den.rename("den"), how="left").reset_index()
+        den_index = pd.MultiIndex.from_frame(joined[list(num.index.names)])
+    num_index = pd.MultiIndex.from_frame(joined[list(num.index.names)])
     with np.errstate(divide="ignore", invalid="ignore"):
         joined["value"] = np.where(joined["den"] > 0, joined["num"] / joined["den"], np.nan)
     joined["value"] *= ind.multiplier
     joined["n_weighted"] = joined["den"]
+    if num_marks is not None or den_marks is not None:
+        joined["flag"], joined["suppressed"] = _verdict(
+            _side(num_marks, num_index), _side(den_marks, den_index)
+        )
     return joined.drop(columns=["num", "den"])
 
 
@@ -90,6 +154,8 @@ def count_of(
     summed = _sums(table, parse_filter(ind.numerator), dims, all_dims)
     out = summed.rename("value").reset_index()
     out["n_weighted"] = np.nan
+    if summed.attrs["marks"] is not None:
+        out["flag"], out["suppressed"] = _verdict(_side(summed.attrs["marks"], summed.index))
     return out
 
 
@@ -138,6 +204,13 @@ def growth_rate(
     )
     out["value"] = rate
     out["n_weighted"] = np.nan
+    marks = _marks(rows, [*keys, "time_period"])
+    if marks is not None:  # the two ends of each period
+        end = pd.MultiIndex.from_frame(summed[[*keys, "time_period"]])
+        start = pd.MultiIndex.from_frame(
+            summed[keys].assign(time_period=prev["time_period"].to_numpy())
+        )
+        out["flag"], out["suppressed"] = _verdict(_side(marks, start), _side(marks, end))
     return out[prev["time_period"].notna().to_numpy()]
 
 
@@ -210,8 +283,12 @@ def compute_aggregate(
     for col in ("se", "ci_lower", "ci_upper", "cv"):
         out[col] = np.nan
     out["n_unweighted"] = pd.array([pd.NA] * len(out), dtype="Int64")
-    out["flag"] = ""
-    out["suppressed"] = False
+    # flag and withholding from the table's obs_status marks, where it has them
+    out["flag"] = out["flag"].fillna("") if "flag" in out else ""
+    out["suppressed"] = (
+        out["suppressed"].fillna(False).astype(bool) if "suppressed" in out else False
+    )
+    out.loc[out["suppressed"], "value"] = np.nan
     return out
 
 

@@ -18,6 +18,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..errors import DataValidationError
+from ..sources.areas import ISO3_PATTERN, ISO3166_2_PATTERN, is_ref_area, is_subdivision
 
 #: Legal-status codes (DESIGN.md conventions) plus ``not_stated``.
 LEGAL_STATUS = [
@@ -33,12 +34,23 @@ LEGAL_STATUS = [
 LABOUR_STATUS = ["employed", "unemployed", "outside_labour_force"]
 ISIC_SECTIONS = list("ABCDEFGHIJKLMNOPQRSTU")
 SEX = ["F", "M"]
-ISO3 = r"^[A-Z]{3}$"
+ISO3 = ISO3_PATTERN
+#: A reference area of microdata or legal records: a country (ISO 3166-1 alpha-3, ``USA``) or a
+#: subdivision (ISO 3166-2, ``US-WY``), whose country is then known (``sources.areas``).
+REF_AREA = rf"{ISO3_PATTERN}|{ISO3166_2_PATTERN}"
 AGE_GROUP = r"^Y(\d+T\d+|_GE\d+|_LT\d+)$"
 ZERO_ONE = [0, 1]
 
 # ``Optional`` is what pandera reads to make a column optional; keep it (not ``X | None``).
 # ruff: noqa: UP045
+
+
+def _assigned_subdivisions(series: pd.Series) -> pd.Series:
+    """False for ISO 3166-2-shaped codes that ISO 3166-2 does not assign (checked once per code);
+    countries and other values are left to the pattern check."""
+    codes = series.dropna().astype(str).unique()
+    bad = {c for c in codes if is_subdivision(c) and not is_ref_area(c)}
+    return ~series.astype(object).isin(bad)
 
 
 class SurveyMicrodata(pa.DataFrameModel):
@@ -49,7 +61,7 @@ class SurveyMicrodata(pa.DataFrameModel):
     stratum: Optional[Series] = pa.Field(nullable=False)
     psu: Optional[Series] = pa.Field(nullable=False)
     fpc: Optional[Series] = pa.Field(gt=0)
-    ref_area: Series = pa.Field(str_matches=ISO3)
+    ref_area: Series = pa.Field(str_matches=REF_AREA)
     time_period: Series = pa.Field(nullable=False)
     age: Optional[Series] = pa.Field(ge=0, le=120, nullable=True)
     age_group: Optional[Series] = pa.Field(str_matches=AGE_GROUP, nullable=True)
@@ -87,6 +99,11 @@ class SurveyMicrodata(pa.DataFrameModel):
     housing_cost_overburden: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     social_housing: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     union_member: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+
+    @pa.check("ref_area", name="assigned_subdivision")
+    @classmethod
+    def _ref_area_assigned(cls, series: Series) -> Series:
+        return _assigned_subdivisions(series)
 
     class Config:
         strict = False
@@ -132,13 +149,18 @@ class Ratifications(pa.DataFrameModel):
     ``signed``, ``not_signed``, ``denounced``) and national laws or policies (``in_force``,
     ``not_in_force``). ``datasets/templates/legal_framework.csv`` is a template to fill in."""
 
-    ref_area: Series = pa.Field(str_matches=ISO3)
+    ref_area: Series = pa.Field(str_matches=REF_AREA)
     instrument: Series = pa.Field(nullable=False)
     instrument_type: Optional[Series] = pa.Field(nullable=True)
     status: Series = pa.Field(
         isin=["ratified", "signed", "not_signed", "denounced", "in_force", "not_in_force"]
     )
     year: Optional[Series] = pa.Field(ge=1945, le=2100, nullable=True)
+
+    @pa.check("ref_area", name="assigned_subdivision")
+    @classmethod
+    def _ref_area_assigned(cls, series: Series) -> Series:
+        return _assigned_subdivisions(series)
 
     class Config:
         strict = False
@@ -160,6 +182,10 @@ _CHECK_TEXT = [
     (re.compile(r"str_matches\('?(.*?)'?\)"), r"must match \1"),
     (re.compile(r"not_nullable"), "must not be missing"),
     (re.compile(r"column_in_dataframe"), "column is missing"),
+    (
+        re.compile(r"assigned_subdivision"),
+        "must be an ISO 3166-2 subdivision code that ISO 3166-2 assigns (e.g. US-WY)",
+    ),
 ]
 
 
