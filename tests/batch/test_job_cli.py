@@ -207,6 +207,9 @@ def test_job_with_real_sources(tmp_path):
     assert {"CONTEXT.O.STOCK_PCT", "WORK.S.ICRMW", "WORK.S.ILO_C189"} <= set(res["indicator_id"])
     quality = result.issues[result.issues["problem"] == "source_data_quality"]
     assert quality["detail"].str.contains("Moldova").any()
+    # the DESA workbook's own report reaches the issues file too: Bonaire's population base
+    desa = quality[quality["input"] == "DESA"]
+    assert desa["detail"].str.contains("Bonaire").any()
     assert res["time_period"].map(lambda v: isinstance(v, str)).all()
 
 

@@ -285,3 +285,16 @@ def test_nchs_rate_rule_is_unit_free():
     wide = pd.DataFrame([{**base, "value": 20.0, "ci_lower": 2.0, "ci_upper": 40.0}])  # 190%
     _, suppressed = assess(wide, PRESETS["nchs_proportions"])
     assert suppressed[0]
+
+
+def test_birthplace_is_compared_with_the_country_of_a_subnational_area():
+    from mhr_indicators.engine.survey_indicators import migrant_status
+
+    data = pd.DataFrame(
+        {
+            "country_of_birth": ["USA", "MEX", None, "USA", "DEU"],
+            "ref_area": ["US-WY", "US-WY", "US-WY", "USA", "DEU"],
+        }
+    )
+    status = migrant_status(data, "country_of_birth")
+    np.testing.assert_array_equal(status, [0.0, 1.0, np.nan, 0.0, 0.0])

@@ -40,7 +40,7 @@ from ..errors import MhrError
 from ..io.tables import read_table, sha256, write_table
 from ..prepare.harmonise import harmonise
 from ..prepare.schemas import validate
-from ..sources import read_treaty_status, read_undesa_stock
+from ..sources import read_treaty_status, read_undesa
 from ..vocab import RESULT_COLUMNS, IssueCode
 from .config import InputConfig, JobConfig, load_job
 from .outputs import write_output_set
@@ -73,7 +73,8 @@ def _indicators(cfg: JobConfig, cat: Catalogue) -> list:
 def _read(inp: InputConfig, base: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     path = base / inp.path
     if inp.reader == "undesa":
-        return read_undesa_stock(path), None
+        workbook = read_undesa(path)
+        return workbook.stock, workbook.report
     if inp.reader == "treaty_status":
         records = read_treaty_status(path)
         return records.ratifications, records.report
@@ -121,16 +122,20 @@ def _run_input(inp: InputConfig, base: Path, cfg: JobConfig, inds: list):
 
 def _source_report(report: pd.DataFrame, name: str) -> pd.DataFrame:
     """A source reader's data-quality report as issue rows."""
+    where = report["file"].astype(str)
+    if "sheet" in report:
+        where = where + ", " + report["sheet"].astype(str)
+    who = report["member"] if "member" in report else report.get("area", "")
     detail = (
-        report["file"]
+        where
         + " row "
         + report["row"].astype(str)
         + " ("
-        + report["member"].astype(str)
+        + pd.Series(who, index=report.index).astype(str)
         + "): "
-        + report["problem"]
+        + report["problem"].astype(str)
         + " -> "
-        + report["resolution"]
+        + report["resolution"].astype(str)
     )
     return pd.DataFrame(
         {

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue.spec import Indicator
-from ..errors import DataValidationError
+from ..errors import DataValidationError, MhrError
 from ..filters import evaluate_filter, parse_filter, truth_values
 from ..prepare.schemas import validate
+from ..sources import country_of
 from ..survey import Estimates, SurveyDesign
 from ..vocab import CRITERION_COLUMNS, DIMENSIONS, NOT_STATED_SHARE, TOTAL
 from .comparisons import comparison_rows
@@ -44,7 +45,20 @@ def migrant_status(data: pd.DataFrame, criterion: str) -> np.ndarray:
     if flag_cols[0] in data.columns:
         values = pd.to_numeric(data[flag_cols[0]], errors="coerce").to_numpy(dtype=float)
         return np.where(np.isin(values, [0.0, 1.0]), values, np.nan)
-    return truth_values(f"{code_cols[0]} != {code_cols[1]}", data)
+    # a birthplace or citizenship is a country: compare it with the country of the area, so
+    # that a sub-national area (US-WY) is compared with USA
+    codes = data[code_cols[1]].astype(object)
+    country = codes.map({c: _country(c) for c in pd.unique(codes.dropna()) if isinstance(c, str)})
+    frame = pd.DataFrame({"code": data[code_cols[0]], "country": country}, index=data.index)
+    return truth_values("code != country", frame)
+
+
+def _country(code: str) -> str | None:
+    """The country of an area code (itself for a country; its parent for a subdivision)."""
+    try:
+        return country_of(code)
+    except MhrError:
+        return code
 
 
 class SurveyRun:
