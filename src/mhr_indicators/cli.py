@@ -27,6 +27,7 @@ from .io.tables import read_table, write_table
 from .prepare.harmonise import harmonise
 from .prepare.schemas import validate
 from .survey import SurveyDesign
+from .vocab import INDICATOR_TYPES, INPUT_ARGUMENT, SOURCE_KINDS
 
 GROUP = {0.0: "native-born", 1.0: "foreign-born"}
 
@@ -138,12 +139,7 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
         data = read_table(args.arg)
         if args.mapping:
             data = harmonise(data, args.mapping)
-        key = {
-            "survey": "survey",
-            "stock": "stock",
-            "admin": "admin",
-            "ratifications": "ratifications",
-        }[args.kind]
+        key = INPUT_ARGUMENT[_kind(args.kind)]
         report = coverage(cat.filter(right=args.right, type=args.type), **{key: data})
         ok = report[report["computable"]]
         print(f"{args.arg}: {len(ok)} of {len(report)} indicators can be computed")
@@ -156,7 +152,7 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
                 )
             )
         return 0
-    sub = cat.filter(right=args.right, type=args.type, source_kind=args.source_kind)
+    sub = cat.filter(right=args.right, type=args.type, source_kind=_kind(args.source_kind))
     frame = sub.to_frame()[["id", "type", "right", "unit", "name"]]
     print(f"Catalogue {cat.version}: {len(sub)} of {len(cat)} indicators")
     if len(frame):
@@ -226,6 +222,14 @@ def _cmd_compute(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Input kinds on the command line (with the 0.1 spelling ``ratifications``).
+_KIND_CHOICES = [*SOURCE_KINDS, "ratifications"]
+
+
+def _kind(text: str | None) -> str | None:
+    return "ratification" if text == "ratifications" else text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mhr", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"mhr_indicators {__version__}")
@@ -260,21 +264,19 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument(
         "--kind",
         default="survey",
-        choices=["survey", "stock", "admin", "ratifications"],
+        choices=_KIND_CHOICES,
         help="coverage: the kind of the data file",
     )
     cat.add_argument("--mapping", help="coverage: harmonisation mapping to apply first")
     cat.add_argument("--right")
-    cat.add_argument("--type", choices=["structural", "process", "outcome"])
-    cat.add_argument("--source-kind", choices=["survey", "stock", "admin", "ratification"])
+    cat.add_argument("--type", choices=INDICATOR_TYPES)
+    cat.add_argument("--source-kind", choices=_KIND_CHOICES)
     cat.add_argument("--catalogue", help="a catalogue folder other than the shipped one")
     cat.set_defaults(func=_cmd_catalogue)
 
     val = sub.add_parser("validate", help="check a data file against its canonical schema")
     val.add_argument("data", help="CSV, Parquet, Stata .dta or SPSS .sav file")
-    val.add_argument(
-        "--kind", default="survey", choices=["survey", "stock", "admin", "ratifications"]
-    )
+    val.add_argument("--kind", default="survey", choices=_KIND_CHOICES)
     val.add_argument("--mapping", help="harmonisation mapping (YAML) to apply first")
     val.add_argument("--indicators", nargs="*", help="also require these indicators' columns")
     val.set_defaults(func=_cmd_validate)

@@ -27,6 +27,14 @@ SourceKind = Literal["survey", "stock", "admin", "ratification"]
 #: The kinds of input data an indicator is computed from.
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
 
+#: The keyword of ``compute`` (and ``coverage``) that takes an input of each kind.
+INPUT_ARGUMENT: dict[str, str] = {
+    "survey": "survey",
+    "stock": "stock",
+    "admin": "admin",
+    "ratification": "ratifications",
+}
+
 #: Columns an aggregate input of each kind must hold.
 AGGREGATE_COLUMNS: dict[str, list[str]] = {
     "stock": ["ref_area", "time_period", "measure", "value"],

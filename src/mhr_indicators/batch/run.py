@@ -41,14 +41,12 @@ from ..io.tables import read_table, sha256, write_table
 from ..prepare.harmonise import harmonise
 from ..prepare.schemas import validate
 from ..sources import read_treaty_status, read_undesa
-from ..vocab import RESULT_COLUMNS, IssueCode
+from ..vocab import INPUT_ARGUMENT, RESULT_COLUMNS, IssueCode
 from .config import InputConfig, JobConfig, load_job
 from .outputs import write_output_set
 
 __all__ = ["JobResult", "load_job", "run_job"]
 
-#: Schema names of the input kinds, where they differ.
-_SCHEMA_KIND = {"ratification": "ratifications"}
 _ISSUES = ["input", "indicator_id", "problem", "detail"]
 
 
@@ -99,14 +97,11 @@ def _run_input(inp: InputConfig, base: Path, cfg: JobConfig, inds: list):
     if inp.kind == "survey":
         needed += ["time_period", inp.design.weights]
         needed += [c for c in (inp.design.strata, inp.design.psu, inp.design.fpc) if c]
-    validate(
-        data, _SCHEMA_KIND.get(inp.kind, inp.kind), required=needed, source=str(base / inp.path)
-    )
+    validate(data, inp.kind, required=needed, source=str(base / inp.path))
     fed = [i for i in inds if inp.kind in i.source_kind]
     if not fed:
         raise MhrError(f"no requested indicator is fed by a {inp.kind} input")
-    argument = {"ratification": "ratifications"}.get(inp.kind, inp.kind)
-    source = {argument: inp.design.build(data) if inp.kind == "survey" else data}
+    source = {INPUT_ARGUMENT[inp.kind]: inp.design.build(data) if inp.kind == "survey" else data}
     res = compute(
         fed,
         by=cfg.by,

@@ -19,15 +19,18 @@ from ..catalogue.spec import Indicator
 from ..errors import (
     ConfigurationError,
     DataValidationError,
+    EstimationInputError,
     IndicatorInputError,
     MhrError,
 )
+from ..prepare.schemas import validate
 from ..survey import SurveyDesign
 from ..vocab import (
     AGGREGATE_COLUMNS,
     COMPARISONS,
     CRITERION_COLUMNS,
     DIMENSIONS,
+    INPUT_ARGUMENT,
     INTERSECTIONAL,
     RESULT_COLUMNS,
     ErrorMode,
@@ -152,7 +155,31 @@ def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> pd.DataFrame
     criterion_cols = [c for group in CRITERION_COLUMNS[ind.migrant_criterion] for c in group]
     run.check([*ind.required_columns, "ref_area", "time_period", *use_dims, *criterion_cols])
     kinds = _survey_kinds(ind, comparisons, use_dims, issues)
-    return survey_indicator(ind, run, use_dims, kinds)
+    rows = survey_indicator(ind, run, use_dims, kinds)
+    if not len(rows):
+        used = ", ".join(c for c in (ind.variable, ind.numerator, ind.denominator) if c)
+        raise EstimationInputError(
+            f"{ind.id}: no person of its population ({ind.population or 'everyone'}) has a "
+            f"value for {used} and a known migrant status: nothing to estimate"
+        )
+    return rows
+
+
+def _input_problems(inputs: dict) -> dict[str, MhrError]:
+    """Each input checked once against its schema: the error of those that fail."""
+    problems: dict[str, MhrError] = {}
+    for kind, table in inputs.items():
+        if table is None:
+            continue
+        if kind == "survey":
+            if table.n_rows == 0:
+                problems[kind] = EstimationInputError("the survey design has no rows")
+            continue
+        try:
+            validate(table, kind, source=f"{INPUT_ARGUMENT[kind]}=")
+        except DataValidationError as exc:
+            problems[kind] = exc
+    return problems
 
 
 def _metadata(inds, rules: QualityRules, level: float, inputs: dict, cat) -> dict:
@@ -249,12 +276,17 @@ def compute(
     issues = _Issues(errors)
     run = SurveyRun(survey, rules, level, source or "survey") if survey is not None else None
     inputs = {"survey": survey, "stock": stock, "admin": admin, "ratification": ratifications}
+    problems = _input_problems(inputs)
     parts = []
     for ind in inds:
         try:
             kinds = [k for k in ind.source_kind if inputs[k] is not None]
             if not kinds:
                 raise IndicatorInputError(ind.id, ind.source_kind, what="source (one of)")
+            used = [kinds[0], *(["stock"] if kinds[0] == "admin" and stock is not None else [])]
+            for kind in used:
+                if kind in problems:
+                    raise problems[kind]
             if kinds[0] == "survey":
                 parts.append(_survey_part(ind, run, dims, comparisons, issues))
                 continue

@@ -19,6 +19,7 @@ from pandera.typing import Series
 
 from ..errors import DataValidationError
 from ..sources.areas import ISO3_PATTERN, ISO3166_2_PATTERN, is_ref_area, is_subdivision
+from ..vocab import DIMENSIONS, allowed
 
 #: Legal-status codes (DESIGN.md conventions) plus ``not_stated``.
 LEGAL_STATUS = [
@@ -171,8 +172,43 @@ SCHEMAS = {
     "survey": SurveyMicrodata,
     "stock": MigrantStock,
     "admin": AdminCounts,
-    "ratifications": Ratifications,
+    "ratification": Ratifications,
 }
+#: The 0.1 spelling of a kind, still accepted.
+_ALIASES = {"ratifications": "ratification"}
+
+#: Columns that identify a row of an aggregate table: two rows may not share them.
+KEY_COLUMNS = {
+    "stock": ["ref_area", "time_period", "measure", "population", "origin", *DIMENSIONS],
+    "admin": ["ref_area", "time_period", "measure", "population", *DIMENSIONS],
+    "ratification": ["ref_area", "instrument"],
+}
+
+
+def _duplicate_keys(data: pd.DataFrame, kind: str) -> list[dict]:
+    """One failure per row whose key repeats an earlier row's (a value counted twice, or two
+    contradicting records); the key columns are those of ``KEY_COLUMNS`` present."""
+    keys = [c for c in KEY_COLUMNS.get(kind, []) if c in data.columns]
+    if not keys or "ref_area" not in keys:
+        return []
+    repeated = data.duplicated(subset=keys, keep=False).to_numpy()
+    if not repeated.any():
+        return []
+    rows = data.loc[repeated, keys].astype(str).agg("/".join, axis=1)
+    check = f"duplicate key ({', '.join(keys)}): each must appear once"
+    return [
+        {"column": "(key)", "check": check, "index": idx, "failure_case": key}
+        for idx, key in rows.items()
+    ]
+
+
+def _numeric(series: pd.Series) -> pd.Series:
+    """True where a value is a number or missing (text such as '1,200' is not)."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return pd.Series(True, index=series.index)
+    converted = pd.to_numeric(series, errors="coerce")
+    return converted.notna() | series.isna()
+
 
 _CHECK_TEXT = [
     (re.compile(r"greater_than\((.*)\)"), r"must be > \1"),
@@ -209,8 +245,8 @@ def validate(
     ----------
     data : pandas.DataFrame
         The input.
-    kind : {"survey", "stock", "admin", "ratifications"}
-        Which schema to apply.
+    kind : {"survey", "stock", "admin", "ratification"}
+        Which schema to apply (``"ratifications"``, the 0.1 spelling, is accepted).
     required : iterable of str
         Columns that must be present on top of the schema's own required ones (e.g. the columns
         the requested indicators read).
@@ -225,11 +261,21 @@ def validate(
     Raises
     ------
     DataValidationError
-        Whose ``failure_cases`` frame lists column, check, row label and value of every failure.
+        Whose ``failure_cases`` frame lists column, check, row label and value of every failure:
+        the schema's checks, and for aggregate tables a key repeated in two rows (a figure
+        counted twice, or two contradicting records) and a value that is not a number.
     """
-    if kind not in SCHEMAS:
-        raise ValueError(f"unknown data kind {kind!r}; expected one of {sorted(SCHEMAS)}")
-    failures = []
+    kind = _ALIASES.get(kind, kind)
+    allowed("data kind", kind, tuple(SCHEMAS))
+    failures = _duplicate_keys(data, kind)
+    if "value" in data.columns and kind in ("stock", "admin"):
+        bad = ~_numeric(data["value"])
+        failures += [
+            {"column": "value", "check": "must be a number", "index": i, "failure_case": v}
+            for i, v in data.loc[bad.to_numpy(), "value"].items()
+        ]
+        if bad.any():  # the range checks cannot read text: report the text first
+            data = data.assign(value=pd.to_numeric(data["value"], errors="coerce"))
     missing = [c for c in dict.fromkeys(required) if c not in data.columns]
     for col in missing:
         failures.append(
