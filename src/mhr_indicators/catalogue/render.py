@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..io.tables import _atomic
+from ..io.tables import atomic_write
 from .load import Catalogue
 from .spec import Indicator
 
@@ -113,6 +113,6 @@ def write(cat: Catalogue, folder: str | Path) -> list[Path]:
     written = []
     for name, text in render(cat).items():
         target = folder / name
-        _atomic(target, lambda tmp, text=text: Path(tmp).write_text(text, encoding="utf-8"))
+        atomic_write(target, lambda tmp, text=text: Path(tmp).write_text(text, encoding="utf-8"))
         written.append(target)
     return written
