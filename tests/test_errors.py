@@ -64,10 +64,10 @@ def test_nan_and_non_numeric_weights(df):
 def test_lonely_psu_fail_names_the_stratum(df):
     df.loc[15, "psu"] = 1  # stratum 3 now has one PSU
     with pytest.raises(LonelyPSUError, match="stratum 3 of column 'stratum' has only one PSU") as e:
-        SurveyDesign(df, weights="w", strata="stratum", psu="psu")
+        SurveyDesign(df, weights="w", strata="stratum", psu="psu", nest=True)
     assert e.value.strata == [3]
     # the other policies build
-    d = SurveyDesign(df, weights="w", strata="stratum", psu="psu", lonely_psu="remove")
+    d = SurveyDesign(df, weights="w", strata="stratum", psu="psu", nest=True, lonely_psu="remove")
     assert np.isfinite(d.mean("x")["se"].iloc[0])
 
 
@@ -106,10 +106,10 @@ def test_unknown_method_and_missing_settings(df):
 def test_bad_fpc(df):
     df["fpc"] = [10, 11, 10, 10, 10, 10]
     with pytest.raises(DesignError, match="constant within each stratum.*rows 10, 11"):
-        SurveyDesign(df, weights="w", strata="stratum", psu="psu", fpc="fpc")
+        SurveyDesign(df, weights="w", strata="stratum", psu="psu", fpc="fpc", nest=True)
     df["fpc"] = 1.5
     with pytest.raises(DesignError, match="more sampled PSUs \\(2\\) than its population count"):
-        SurveyDesign(df, weights="w", strata="stratum", psu="psu", fpc="fpc")
+        SurveyDesign(df, weights="w", strata="stratum", psu="psu", fpc="fpc", nest=True)
 
 
 def test_bad_options(df):

@@ -42,6 +42,13 @@ class ColumnNotFoundError(MhrError, KeyError):
         return str(self.args[0])
 
 
+class UnknownIndicatorError(MhrError, KeyError):
+    """An indicator id that the catalogue does not hold (the message suggests close ids)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
 class RowsError(MhrError, ValueError):
     """Base of the errors that point at rows of the input.
 

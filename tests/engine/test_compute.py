@@ -163,32 +163,40 @@ def test_quality_presets(design):
 
 
 def test_nchs_rules_by_hand():
+    """The rows carry the SE in their unit (percent), as the engine builds them; the rule reads
+    it as a fraction (issue 11: it used to read 1.0 percent as 1.0)."""
     from mhr_indicators.engine.quality import PRESETS, assess
 
     rows = pd.DataFrame(
         {
             "p": [0.5, 0.02, 0.5, 0.0],
-            "se": [0.01, 0.004, 0.1, 0.0],
+            "se": [1.0, 0.4, 10.0, 0.0],
             "df": [30, 30, 30, 5],
             "n_unweighted": [400, 2000, 40, 50],
             "n_weighted": [1e4] * 4,
             "is_proportion": True,
             "cv": [0.02, 0.2, 0.2, np.nan],
             "ci_lower": 0.0,
-            "ci_upper": 1.0,
+            "ci_upper": 100.0,
             "value": [50.0, 2.0, 50.0, 0.0],
+            "unit": "percent",
         }
     )
     flag, suppressed = assess(rows, PRESETS["nchs_proportions"])
     # row 0: n_eff 2500, KG width ~0.04 <= 0.05 -> shown; row 1: n_eff 1225, width ~0.017 ->
     # shown; row 2: n_eff 25 < 30 -> withheld; row 3: p = 0 -> n_eff = n = 50, one-sided KG
-    # interval (0, 0.0711): wider than 0.05 and infinitely wide relative to p -> withheld
-    assert suppressed.tolist() == [False, False, True, True]
-    assert flag.tolist() == ["", "", "X", "X"]
+    # interval (0, 0.0711): wider than 0.05, but its width relative to p is undefined, so NCHS
+    # sends it to review (p = 0, df < 8), not to suppression
+    assert suppressed.tolist() == [False, False, True, False]
+    assert flag.tolist() == ["", "", "X", "R"]
     # the same p = 0 cell with n = 2000: width 0.0018 <= 0.05 -> shown, flagged for review
     rows.loc[3, "n_unweighted"] = 2000
     flag, suppressed = assess(rows, PRESETS["nchs_proportions"])
     assert suppressed.tolist()[3] is False and flag.tolist()[3] == "R"
+    # with fewer than 30 cases a p = 0 cell is withheld (n_eff = n < 30)
+    rows.loc[3, "n_unweighted"] = 20
+    flag, suppressed = assess(rows, PRESETS["nchs_proportions"])
+    assert suppressed.tolist()[3] is True and flag.tolist()[3] == "X"
 
 
 def test_unemployment_gap_by_hand():

@@ -61,7 +61,8 @@ def design_for(case: str) -> SurveyDesign:
         return SurveyDesign(_api("apistrat"), weights="pw", strata="stype", fpc="fpc")
     if kind == "nhanes":
         df = pd.read_csv(shared_data("r_survey") / "nhanes.csv")
-        return SurveyDesign(df, weights="WTMEC2YR", strata="SDMVSTRA", psu="SDMVPSU")
+        # SDMVPSU is 1 or 2 within each stratum: nest=TRUE, as the R fixture
+        return SurveyDesign(df, weights="WTMEC2YR", strata="SDMVSTRA", psu="SDMVPSU", nest=True)
     if kind == "lonely":
         policy = case.split("_")[1]
         return SurveyDesign(

@@ -42,7 +42,8 @@ def build(df, replicate=False, weights="w"):
         return SurveyDesign(
             df, weights=weights, replicate_weights=[f"r{r}" for r in range(8)], method="bootstrap"
         )
-    return SurveyDesign(df, weights=weights, strata="stratum", psu="psu")
+    # PSUs are numbered afresh in each stratum (p0, p1, ...): nested, as R's nest=TRUE
+    return SurveyDesign(df, weights=weights, strata="stratum", psu="psu", nest=True)
 
 
 def assert_same(a, b, cols=COLS, rtol=1e-9):

@@ -11,7 +11,7 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from ..errors import SpecError
+from ..errors import SpecError, UnknownIndicatorError
 from ..io.resources import resource_dir
 from .spec import Indicator
 
@@ -57,7 +57,9 @@ class Catalogue:
         except KeyError:
             close = get_close_matches(str(key), list(self._items), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise KeyError(f"no indicator {key!r} in catalogue {self.version}{hint}") from None
+            raise UnknownIndicatorError(
+                f"no indicator {key!r} in catalogue {self.version}{hint}"
+            ) from None
 
     @property
     def ids(self) -> list[str]:
@@ -215,6 +217,10 @@ def _read_specs(path: Path, rights: dict, seen: dict) -> tuple[list[Indicator], 
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         return [], [_problem(path.name, "-", "-", f"not valid YAML: {exc}")]
+    if not isinstance(doc, dict):
+        return [], [
+            _problem(path.name, "-", "-", "must be a mapping with 'right' and 'indicators'")
+        ]
     indicators, problems = [], []
     for pos, raw in enumerate(doc.get("indicators", []), start=1):
         if not isinstance(raw, dict):

@@ -272,6 +272,11 @@ def compute(
         allowed("comparison", kind, (*COMPARISONS, *INTERSECTIONAL))
     if not 0 < level < 1:
         raise ConfigurationError(f"level must be between 0 and 1, got {level!r}")
+    if survey is not None and not isinstance(survey, SurveyDesign):
+        raise ConfigurationError(
+            f"survey= takes a SurveyDesign, not a {type(survey).__name__}: build one with "
+            "mhr.SurveyDesign(data, weights=..., strata=..., psu=...)"
+        )
     rules = resolve_rules(quality)
     issues = _Issues(errors)
     run = SurveyRun(survey, rules, level, source or "survey") if survey is not None else None

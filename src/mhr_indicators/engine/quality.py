@@ -2,7 +2,7 @@
 
 Every row of a results table gets a ``flag`` and a ``suppressed`` marker. A suppressed value is
 withheld (``value``, ``se``, interval and ``cv`` become missing) but its row, counts and flag stay:
-rows are never dropped (REFERENCE.md section 5).
+rows are never dropped.
 
 Flags
 -----
@@ -26,12 +26,34 @@ Presets
     a CV of 16.5% (CV bands in the style of Statistics Canada; small-cell counts in the style of
     EU-SILC and DHS/MICS; survey-specific thresholds should replace them where published).
 ``nchs_proportions``
-    NCHS Data Presentation Standards for Proportions (Parker et al. 2017) for proportions:
-    withhold if the effective sample size is below 30; present if the Korn-Graubard interval is
-    at most 0.05 wide; otherwise withhold if it is 0.30 or wider or wider than 130% of p; flag
-    ``R`` if df < 8 or p is 0 or 1; flag ``U`` if the width exceeds 130% of 1 - p. Other
-    estimates follow the NCHS rule for counts and rates: withhold below 10 cases or when the
-    interval is wider than 160% of the estimate.
+    NCHS Data Presentation Standards for Proportions (Parker JD, Talih M, Malec DJ, et al.,
+    Vital Health Stat 2(175), 2017), with the Korn-Graubard interval (Korn EL, Graubard BI,
+    Survey Methodology 24(2):193-201, 1998), for proportions. The rule reads the share p and
+    its standard error on the fraction scale: the SE of a row is divided by its unit's
+    multiplier first (100 for percent), so the rule gives the same answer in every unit:
+
+    1. withhold if the effective sample size n_eff = p(1 - p) / SE^2 is below 30. n_eff is
+       capped at the cell's sample size n, and is n where p is 0 or 1; it is *not* adjusted
+       for degrees of freedom (that adjustment belongs to the interval);
+    2. otherwise present if the 95% Korn-Graubard interval is at most 0.05 wide; else withhold
+       if it is 0.30 wide or wider, or wider than 130% of p (this relative width is undefined,
+       so not applied, where p is 0);
+    3. flag ``R`` (statistical review) if df < 8 or p is 0 or 1: a cell with no (or only)
+       cases is reviewed, not withheld, as in NCHS's own implementations;
+    4. flag ``U`` (NCHS footnote on the complement) if the width exceeds 0.05 and 130% of
+       1 - p.
+
+    The Korn-Graubard interval is the NCHS one: the effective sample size times the
+    degrees-of-freedom factor (t(n - 1) / t(df))^2, *then* capped at n (n itself, unadjusted,
+    where p is 0 or 1; 0, an interval of (0, 1), where df is 0), in Clopper-Pearson limits
+    (see :func:`nchs_interval`). It is the interval this preset shows
+    (:func:`shown_interval`), at the requested level; the rule always judges the 95% one, as
+    the standard is written. p within 1e-12 of 0 or 1 counts as 0 or 1, as in NCHS's SAS
+    macro. Rows without a standard error (a design with ``variance="none"``) are withheld
+    when n < 30 (then n_eff < 30 whatever the design effect), flagged ``R`` where p is 0 or 1
+    (n_eff = n needs no standard error) and otherwise ``N``.
+    Other estimates follow the NCHS rule for counts and rates: withhold below 10 cases or when
+    the interval is wider than 160% of the estimate.
 ``eurostat_lfs``
     Eurostat LFS reliability limits, given per country in weighted persons: withhold below
     ``limit_a``, flag ``U`` below ``limit_b`` (``{"preset": "eurostat_lfs", "limit_a": ...,
@@ -51,9 +73,16 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ..errors import ConfigurationError
-from ..survey import confidence_interval, proportion_effective_n
+from ..survey import proportion_effective_n
+from ..vocab import UNIT_MULTIPLIER
+
+#: The level of the interval the NCHS proportion rule judges (the standard is written for it).
+NCHS_LEVEL = 0.95
+#: p within this distance of 0 or 1 counts as 0 or 1 (as SAS ``fuzz`` in NCHS's macro).
+_FUZZ = 1e-12
 
 
 @dataclass(frozen=True)
@@ -84,7 +113,11 @@ class QualityRules:
 
     @property
     def proportion_ci(self) -> str:
-        """Interval shown for proportions: Korn-Graubard under NCHS rules, logit otherwise."""
+        """Interval method for proportions: Korn-Graubard under NCHS rules, logit otherwise.
+
+        ``"beta"`` is R's ``svyciprop(method="beta")``; under NCHS rules :func:`shown_interval`
+        replaces it by the NCHS variant (:func:`nchs_interval`), the one the rule judges.
+        """
         return "beta" if self.nchs else "logit"
 
 
@@ -143,15 +176,117 @@ def resolve_rules(quality: str | dict | QualityRules | None) -> QualityRules:
     )
 
 
-def _nchs_proportion(p, se, df, n, level=0.95):
-    lo, hi = confidence_interval("beta", p, se, df, n, level)
-    width = hi - lo
-    n_eff = proportion_effective_n(p, se, n)
+def unit_multiplier(units) -> np.ndarray:
+    """The multiplier from the statistic's scale to each row's unit (percent: 100)."""
+    return np.array([UNIT_MULTIPLIER.get(u, 1.0) for u in units], dtype=float)
+
+
+def nchs_interval(
+    p: np.ndarray, se: np.ndarray, df: np.ndarray, n: np.ndarray, level: float = NCHS_LEVEL
+) -> tuple[np.ndarray, np.ndarray]:
+    """Korn-Graubard interval of proportions as the NCHS standards compute it.
+
+    Parameters
+    ----------
+    p, se : numpy.ndarray
+        The share and its standard error, on the fraction scale (0 to 1).
+    df : numpy.ndarray
+        Design degrees of freedom of each cell.
+    n : numpy.ndarray
+        Unweighted sample size of each cell.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    lower, upper : numpy.ndarray
+        Clopper-Pearson limits ``qbeta(a/2, x, m - x + 1)`` and ``qbeta(1 - a/2, x + 1, m - x)``
+        with x = m p and m the effective sample size p(1 - p)/se^2 times
+        (t(n - 1) / t(df))^2, then capped at n (Parker et al. 2017). Where p is 0 or 1,
+        m = n without adjustment (a one-sided interval); where df is 0, m = 0 and the
+        interval is (0, 1). Unlike R's ``svyciprop(method="beta")`` the effective size is
+        capped. Missing where se is missing.
+    """
+    p, se, df, n = (np.asarray(a, dtype=float) for a in (p, se, df, n))
+    p = _fuzz(p)
+    alpha = 1 - level
+    edge = (p == 0) | (p == 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        suppress = (n_eff < 30) | ((width > 0.05) & ((width >= 0.30) | (width / p > 1.30)))
+        n_eff = np.where(se > 0, p * (1 - p) / (se * se), np.inf)
+        t_n = stats.t.ppf(1 - alpha / 2, np.where(n > 1, n - 1, 1))
+        t_df = stats.t.ppf(1 - alpha / 2, np.where(df > 0, df, 1))
+        factor = np.where(df > 0, (t_n / t_df) ** 2, 0.0)
+        m = np.where(edge, n, np.minimum(n, np.where(factor > 0, n_eff * factor, 0.0)))
+        x = m * p
+        has_lo = (p > 0) & (m > 0)  # else the lower limit is 0
+        has_hi = (p < 1) & (m > 0)  # else the upper limit is 1
+        lo = np.zeros_like(p)
+        hi = np.ones_like(p)
+        lo[has_lo] = stats.beta.ppf(alpha / 2, x[has_lo], m[has_lo] - x[has_lo] + 1)
+        hi[has_hi] = stats.beta.ppf(1 - alpha / 2, x[has_hi] + 1, m[has_hi] - x[has_hi])
+    bad = np.isnan(p) | np.isnan(n) | ~edge & (np.isnan(se) | np.isnan(df))
+    return np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
+
+
+def _fuzz(p: np.ndarray) -> np.ndarray:
+    """p within 1e-12 of 0 or 1 made exactly 0 or 1 (as SAS ``fuzz`` in NCHS's macro)."""
+    return np.where(np.abs(p) < _FUZZ, 0.0, np.where(np.abs(1 - p) < _FUZZ, 1.0, p))
+
+
+def _nchs_proportion(
+    p: np.ndarray, se: np.ndarray, df: np.ndarray, n: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Withhold, review and footnote masks of the NCHS standard for proportions (fraction
+    scale; see the module docstring)."""
+    p = _fuzz(np.asarray(p, dtype=float))
+    lo, hi = nchs_interval(p, se, df, n, NCHS_LEVEL)
+    width = hi - lo
+    n_eff = proportion_effective_n(p, se, n)  # capped at n; n where p is 0 or 1; no df factor
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.where(p > 0, width / p, np.nan)  # undefined at p = 0: not applied
+        complement = np.where(p < 1, width / (1 - p), np.nan)
+        suppress = (n_eff < 30) | ((width > 0.05) & ((width >= 0.30) | (relative > 1.30)))
         review = (df < 8) | (p == 0) | (p == 1)
-        caution = (width > 0.05) & (width / (1 - p) > 1.30)
+        caution = (width > 0.05) & (complement > 1.30)
     return suppress, review, caution
+
+
+def shown_interval(
+    rows: pd.DataFrame, rules: QualityRules, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The interval to publish for each row, in the row's unit.
+
+    Under NCHS rules a proportion row shows the Korn-Graubard interval of :func:`nchs_interval`
+    at ``level`` (the one the rule judges, at 95%); every other row keeps its ``ci_lower`` and
+    ``ci_upper``.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        As for :func:`assess` (``unit``, ``p``, ``se``, ``df``, ``n_unweighted``,
+        ``is_proportion``, ``ci_lower``, ``ci_upper``).
+    rules : QualityRules
+    level : float
+        The confidence level of the results.
+
+    Returns
+    -------
+    lower, upper : numpy.ndarray
+    """
+    lower = rows["ci_lower"].to_numpy(float).copy()
+    upper = rows["ci_upper"].to_numpy(float).copy()
+    if not rules.nchs or not len(rows):
+        return lower, upper
+    prop = rows["is_proportion"].to_numpy(bool)
+    mult = unit_multiplier(rows["unit"])
+    lo, hi = nchs_interval(
+        rows["p"].to_numpy(float),
+        rows["se"].to_numpy(float) / mult,
+        rows["df"].to_numpy(float),
+        rows["n_unweighted"].to_numpy(float),
+        level,
+    )
+    return np.where(prop, lo * mult, lower), np.where(prop, hi * mult, upper)
 
 
 def assess(rows: pd.DataFrame, rules: QualityRules) -> tuple[np.ndarray, np.ndarray]:
@@ -160,9 +295,11 @@ def assess(rows: pd.DataFrame, rules: QualityRules) -> tuple[np.ndarray, np.ndar
     Parameters
     ----------
     rows : pandas.DataFrame
-        Columns ``value``, ``se``, ``cv``, ``ci_lower``, ``ci_upper`` (in the indicator's unit),
-        ``n_unweighted``, ``n_weighted``, the statistic-scale ``p`` (the share, for
-        proportions), ``df`` and ``is_proportion``.
+        Columns ``value``, ``se``, ``cv``, ``ci_lower``, ``ci_upper`` (in the row's ``unit``),
+        ``unit``, ``n_unweighted``, ``n_weighted``, the statistic-scale ``p`` (the share, for
+        proportions), ``df`` and ``is_proportion``. The NCHS proportion rule works on the
+        fraction scale: ``se`` is divided by the unit's multiplier
+        (:data:`mhr_indicators.vocab.UNIT_MULTIPLIER`; 1 for other units).
     rules : QualityRules
 
     Returns
@@ -189,11 +326,14 @@ def assess(rows: pd.DataFrame, rules: QualityRules) -> tuple[np.ndarray, np.ndar
                 target |= (values < limit) if below else (values > limit)
         if rules.nchs:
             prop = rows["is_proportion"].to_numpy(bool)
-            p = rows["p"].to_numpy(float)
-            s, r, c = _nchs_proportion(p, rows["se"].to_numpy(float), rows["df"].to_numpy(float), n)
-            suppress |= prop & s
-            review |= prop & r
-            caution |= prop & c
+            if prop.any():
+                # one scale: the share p and its standard error as a fraction (percent / 100)
+                p = rows["p"].to_numpy(float)
+                se = rows["se"].to_numpy(float) / unit_multiplier(rows["unit"])
+                s, r, c = _nchs_proportion(p, se, rows["df"].to_numpy(float), n)
+                suppress |= prop & s
+                review |= prop & r
+                caution |= prop & c
             # the interval and the value in the same unit, so the relative width is unit-free
             width = (rows["ci_upper"] - rows["ci_lower"]).to_numpy(float)
             rel = np.abs(width / rows["value"].to_numpy(float))

@@ -23,7 +23,7 @@ from ..sources import country_of
 from ..survey import Estimates, SurveyDesign
 from ..vocab import CRITERION_COLUMNS, DIMENSIONS, NOT_STATED_SHARE, TOTAL
 from .comparisons import comparison_rows
-from .quality import QualityRules, assess
+from .quality import QualityRules, assess, shown_interval
 
 KEYS = ["ref_area", "time_period"]
 
@@ -203,6 +203,7 @@ def estimate_rows(
     out["df"] = frame["df"].to_numpy()
     out["is_proportion"] = proportion
     out["has_variance"] = run.design.variance != "none"
+    out["ci_lower"], out["ci_upper"] = shown_interval(out, run.rules, run.level)
     flag, suppressed = assess(out, run.rules)
     if not withhold:
         flag, suppressed = np.where(suppressed, "U", flag), np.zeros_like(suppressed)

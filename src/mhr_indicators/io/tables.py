@@ -1,26 +1,36 @@
 """Read input tables (CSV, Parquet, Stata, SPSS) and write result tables atomically.
 
-Writers go through a temporary file in the destination folder and an atomic rename, so a reader
-(or a crashed batch) never leaves a half-written file. Run metadata (library and catalogue
-versions, input checksums) goes into the Parquet schema metadata, or into a ``.meta.json`` file
-beside a CSV.
+Readers refuse what they cannot read faithfully: a folder given as a file, an unsupported type,
+duplicate column names (pandas would silently rename the copies ``age.1``). A CSV may start with
+a byte-order mark and use ``,``, ``;``, tab or ``|`` as delimiter: the delimiter is the one that
+splits the header line into the most fields (``,`` on a tie).
+
+Writers go through a temporary file in the destination folder, flushed to disk, and an atomic
+rename, so a reader (or a crashed batch) never sees a half-written file. The temporary file is
+created as an ordinary file is (mode 0o666 less the user's umask), so outputs on a shared drive
+are as readable as the user's other files. Run metadata (library and catalogue versions, input
+checksums) goes into the Parquet schema metadata, or into a ``.meta.json`` file beside a CSV.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
-import tempfile
-from collections.abc import Callable
+import secrets
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import MhrError
+from ..errors import ConfigurationError, DataValidationError, MhrError
 
 READERS = (".csv", ".parquet", ".dta", ".sav")
 METADATA_KEY = b"mhr_indicators"
+#: Delimiters a CSV may use (the first wins a tie).
+CSV_DELIMITERS = (",", ";", "\t", "|")
 
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
@@ -29,32 +39,101 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     Stata and SPSS files are read with pyreadstat keeping the stored codes (not their value
     labels), so harmonisation mappings recode the codes the survey documentation lists; SPSS
     user-missing codes and empty strings (how both formats store a missing text value) become
-    missing values.
+    missing values. A CSV may start with a UTF-8 byte-order mark; its delimiter (``,``, ``;``,
+    tab or ``|``) is the one that splits the header line into the most fields. Decimal commas
+    (``1,5``) are not guessed: such a column stays text, and the checks of the design or schema
+    name its values.
+
+    Raises
+    ------
+    ConfigurationError
+        When ``path`` does not exist, is a folder, or has an unsupported suffix.
+    DataValidationError
+        When two columns have the same name (listing the names and their positions).
+    MhrError
+        When the file cannot be parsed (the parser's message, with the file named).
     """
     p = Path(path)
     suffix = p.suffix.lower()
+    if p.is_dir():
+        raise ConfigurationError(
+            f"input {p} is a folder, not a file: give the path of a file inside it "
+            f"({', '.join(READERS)})"
+        )
+    if not p.exists():
+        raise ConfigurationError(f"input file {p} does not exist")
     if not p.is_file():
-        raise MhrError(f"input file {p} does not exist")
+        raise ConfigurationError(f"input {p} is not a regular file")
+    if suffix not in READERS:
+        raise ConfigurationError(
+            f"cannot read {p}: unsupported file type {suffix!r}; use one of {READERS}"
+        )
     try:
         if suffix == ".csv":
-            return pd.read_csv(p)
-        if suffix == ".parquet":
-            return pd.read_parquet(p)
-        if suffix in (".dta", ".sav"):
-            import pyreadstat
-
-            reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
-            df, _meta = reader(str(p), apply_value_formats=False)
-            # Stata and SPSS have no missing string: an empty string is how they store one
-            for col in df.columns:
-                if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-                    df[col] = df[col].mask(df[col] == "")
+            delimiter, header = _csv_header(p)
+            df = pd.read_csv(p, sep=delimiter, encoding="utf-8-sig")
+            _unique_columns(header, p, len(df))
             return df
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            meta = pq.read_metadata(p)
+            _unique_columns(meta.schema.to_arrow_schema().names, p, meta.num_rows)
+            return pd.read_parquet(p)
+        import pyreadstat
+
+        reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
+        df, _meta = reader(str(p), apply_value_formats=False)
+        _unique_columns(list(df.columns), p, len(df))
+        # Stata and SPSS have no missing string: an empty string is how they store one
+        for col in df.columns:
+            if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+                df[col] = df[col].mask(df[col] == "")
+        return df
     except MhrError:
         raise
     except Exception as exc:  # a parser's own error, re-raised with the file named
         raise MhrError(f"cannot read {p}: {type(exc).__name__}: {exc}") from exc
-    raise MhrError(f"cannot read {p}: unsupported file type {suffix!r}; use one of {READERS}")
+
+
+def _csv_header(path: Path) -> tuple[str, list[str]]:
+    """The delimiter of a CSV file and its header's fields.
+
+    The delimiter is the candidate of :data:`CSV_DELIMITERS` that splits the first line into
+    the most fields, quotes respected (a split that leaves a quote inside a field cut a quoted
+    name apart, so it does not count); ``,`` when none splits it.
+    """
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        line = fh.readline(1 << 20).rstrip("\r\n")
+    best, fields = ",", next(csv.reader([line], delimiter=","), [])
+    for delimiter in CSV_DELIMITERS[1:]:
+        split = next(csv.reader([line], delimiter=delimiter), [])
+        if len(split) > len(fields) and not any('"' in f for f in split):
+            best, fields = delimiter, split
+    return best, fields
+
+
+def _unique_columns(names: Sequence, path: Path, n_rows: int) -> None:
+    """Refuse a header naming a column twice (pandas would rename the copy ``name.1``)."""
+    counts = Counter(str(n) for n in names)
+    repeated = [n for n, k in counts.items() if k > 1]
+    if not repeated:
+        return
+    failures = pd.DataFrame(
+        [
+            {
+                "column": name,
+                "check": f"column name appears {counts[name]} times in the header: "
+                "each column needs its own name",
+                "index": f"(header, column {i + 1})",
+                "failure_case": name,
+            }
+            for name in repeated
+            for i, n in enumerate(names)
+            if str(n) == name
+        ]
+    )
+    raise DataValidationError("input", failures, source=str(path), n_rows=n_rows)
 
 
 def sha256(path: str | os.PathLike) -> str:
@@ -80,20 +159,53 @@ def atomic_write(target: str | os.PathLike, write: Callable[[str], None]) -> Pat
     Returns
     -------
     pathlib.Path
-        ``target``. When ``write`` fails the temporary file is removed and ``target`` is left
-        as it was.
+        ``target``, with the permissions of a newly created file (0o666 less the umask, not the
+        0o600 of :func:`tempfile.mkstemp`), its content flushed to disk before the rename. When
+        ``write`` fails the temporary file is removed and ``target`` is left as it was.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    tmp = _new_temporary(target)
     try:
         write(tmp)
+        _fsync(tmp, os.O_RDONLY)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync(str(target.parent), os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     return target
+
+
+def _new_temporary(target: Path) -> str:
+    """Create an empty temporary file beside ``target`` with the mode a new file gets.
+
+    ``os.open`` with mode 0o666 lets the operating system apply the umask (and a folder's
+    default ACL), exactly as for any file the user creates; ``O_EXCL`` makes the name ours.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            os.close(os.open(tmp, flags, 0o666))
+        except FileExistsError:
+            continue
+        return str(tmp)
+    raise MhrError(f"cannot create a temporary file beside {target}")
+
+
+def _fsync(path: str, flags: int) -> None:
+    """Flush a file (or a folder's entry list) to disk, where the platform allows it."""
+    try:
+        fd = os.open(path, flags)
+    except OSError:  # e.g. folders cannot be opened on Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 _atomic = atomic_write  # the former private name, still used by catalogue/render.py

@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ColumnNotFoundError
+from ..errors import ColumnNotFoundError, DataValidationError
 from ..filters import truth_values
 from .bands import age_band_labels, band_bounds, rebin_age_groups, target_bands
 from .mapping import (
@@ -62,6 +62,7 @@ from .mapping import (
     RebinDerivation,
     load_mapping,
 )
+from .schemas import frame_problems
 
 __all__ = [
     "HarmonisationMapping",
@@ -178,8 +179,13 @@ def harmonise(
         A column the mapping reads is not in the data.
     HarmonisationError
         The data cannot be mapped, e.g. age bands that do not nest in the target bands.
+    DataValidationError
+        A column name appears twice in ``data``.
     """
     m = load_mapping(mapping)
+    repeated = frame_problems(data)
+    if repeated:
+        raise DataValidationError("source", pd.DataFrame(repeated), n_rows=len(data))
     df = data.copy()
     for src in m.rename:
         _need(df, src, "rename source")

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from ..errors import DataValidationError
+from ..errors import ConfigurationError, DataValidationError
 from ..sources.areas import ISO3_PATTERN, ISO3166_2_PATTERN, is_ref_area, is_subdivision
 from ..vocab import DIMENSIONS, allowed
 
@@ -202,6 +202,28 @@ def _duplicate_keys(data: pd.DataFrame, kind: str) -> list[dict]:
     ]
 
 
+def frame_problems(data: pd.DataFrame, empty_is_error: bool = False) -> list[dict]:
+    """Problems of a frame as a whole: repeated column names (a column would be read twice,
+    or one of them ignored) and, for aggregate tables, no rows at all."""
+    problems = []
+    names = pd.Index(data.columns)
+    for name in names[names.duplicated()].unique():
+        positions = [i for i, c in enumerate(names) if c == name]
+        problems.append(
+            {
+                "column": str(name),
+                "check": f"column name appears {len(positions)} times (positions {positions})",
+                "index": None,
+                "failure_case": name,
+            }
+        )
+    if empty_is_error and len(data) == 0:
+        problems.append(
+            {"column": "(frame)", "check": "has no rows", "index": None, "failure_case": None}
+        )
+    return problems
+
+
 def _numeric(series: pd.Series) -> pd.Series:
     """True where a value is a number or missing (text such as '1,200' is not)."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
@@ -267,6 +289,13 @@ def validate(
     """
     kind = _ALIASES.get(kind, kind)
     allowed("data kind", kind, tuple(SCHEMAS))
+    if not isinstance(data, pd.DataFrame):
+        raise ConfigurationError(f"validate takes a pandas DataFrame, not a {type(data).__name__}")
+    frame_failures = frame_problems(data, empty_is_error=kind != "survey")
+    if frame_failures:
+        raise DataValidationError(
+            SCHEMAS[kind].Config.name, pd.DataFrame(frame_failures), source=source, n_rows=len(data)
+        )
     failures = _duplicate_keys(data, kind)
     if "value" in data.columns and kind in ("stock", "admin"):
         bad = ~_numeric(data["value"])
@@ -286,9 +315,10 @@ def validate(
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
         for row in fc.itertuples(index=False):
+            absent = str(row.check) == "column_in_dataframe"
             failures.append(
                 {
-                    "column": row.column,
+                    "column": row.failure_case if absent else row.column,
                     "check": _readable(row.check),
                     "index": row.index,
                     "failure_case": row.failure_case,

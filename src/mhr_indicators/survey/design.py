@@ -55,8 +55,15 @@ class SurveyDesign(Estimators):
     strata : str, optional
         Column of first-stage strata. Without it the design has one stratum.
     psu : str, optional
-        Column of primary sampling units, nested in strata (a PSU label may repeat across
-        strata: it is a different PSU in each). Without it each row is its own PSU.
+        Column of primary sampling units. Without it each row is its own PSU.
+    nest : bool, default False
+        As R's ``svydesign(nest=)``. With ``False`` a PSU label must belong to a single
+        stratum: a label found in two strata raises :class:`DesignError` naming the labels and
+        strata (R: "Clusters not nested in strata at top level; you may want nest=TRUE"), since
+        it is usually a coding error that would silently split one PSU in two. With ``True`` PSU
+        labels are read within their stratum, so a label repeated in two strata is two PSUs
+        (surveys that number PSUs 1, 2, ... afresh in every stratum, as NHANES's ``SDMVPSU``).
+        Applies to designs given by ``strata`` and ``psu`` only.
     fpc : str, optional
         Finite-population correction per stratum: the population number of PSUs in the stratum,
         or the sampling fraction when every value is <= 1. Must be constant within a stratum.
@@ -110,11 +117,21 @@ class SurveyDesign(Estimators):
         mse: bool = True,
         lonely_psu: LonelyPSU = "fail",
         variance: VarianceKind = "design",
+        nest: bool = False,
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise DesignError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+        duplicated = list(dict.fromkeys(data.columns[data.columns.duplicated()].tolist()))
+        if duplicated:
+            raise DesignError(
+                f"data has duplicate column names {duplicated}: every column must have its own "
+                "name (rename or drop the copies before building the design)",
+                column=str(duplicated[0]),
+            )
         allowed("lonely_psu policy", lonely_psu, LONELY_PSU_POLICIES, DesignOptionError)
         allowed("variance", variance, ("design", "none"), DesignOptionError)
+        if not isinstance(nest, (bool, np.bool_)):
+            raise DesignOptionError(f"nest must be True or False, got {nest!r}")
         s = object.__setattr__
         s(self, "_data", data.copy(deep=not _PANDAS_COW))
         s(self, "_codes", {})
@@ -125,6 +142,7 @@ class SurveyDesign(Estimators):
             ("fpc", fpc),
             ("lonely_psu", lonely_psu),
             ("variance", variance),
+            ("nest", bool(nest)),
         ):
             s(self, name, value)
         w = design_numeric(self._data, weights, "weights")
@@ -142,6 +160,10 @@ class SurveyDesign(Estimators):
         s(self, "replicate_weights", None)
         s(self, "_rep", None)
         s(self, "_taylor", None)
+        if nest and (variance == "none" or replicate_weights is not None):
+            raise DesignError(
+                "nest=True applies to designs given by strata and psu (linearisation) only"
+            )
         if variance == "none":
             if strata or psu or fpc or replicate_weights is not None or method is not None:
                 raise DesignError(
@@ -172,7 +194,11 @@ class SurveyDesign(Estimators):
                     "method, rho, scale and rscales apply only with replicate_weights"
                 )
             s(self, "method", "linearisation")
-            s(self, "_taylor", taylor_from_columns(self._data, strata, psu, fpc, lonely_psu))
+            s(
+                self,
+                "_taylor",
+                taylor_from_columns(self._data, strata, psu, fpc, lonely_psu, nest=bool(nest)),
+            )
         s(self, "_kernels", Kernels(w, self._taylor, self._rep))
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -225,6 +251,7 @@ class SurveyDesign(Estimators):
                 f"linearisation: {t.n_strata} strata, {t.n_psus} PSUs"
                 + (f", fpc {self.fpc!r}" if self.fpc else "")
                 + f", lonely_psu={self.lonely_psu!r}"
+                + (", nest=True" if self.nest else "")
             )
         return f"SurveyDesign({self.n_rows} rows, weights={self.weights!r}; {kind})"
 

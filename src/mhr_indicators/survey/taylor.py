@@ -22,9 +22,11 @@ import scipy.sparse as sp
 
 from ..errors import DesignError, LonelyPSUError
 from ..vocab import LONELY_PSU_POLICIES
-from .inputs import design_codes, design_numeric, offending
+from .inputs import design_codes, design_numeric, first_rows, offending
 
 __all__ = ["LONELY_PSU_POLICIES", "TaylorStructure", "taylor_from_columns"]
+
+_SHOWN = 5  # PSU labels (and strata of each) named in an error
 
 
 @dataclass(frozen=True)
@@ -179,18 +181,24 @@ def taylor_from_columns(
     psu: str | None,
     fpc: str | None,
     lonely_psu: str,
+    *,
+    nest: bool = False,
 ) -> TaylorStructure:
     """Check a design's strata, PSU and fpc columns and build its linearisation structure.
 
-    PSU labels are nested in strata (a label repeated in two strata is two PSUs). ``fpc`` is the
-    population number of PSUs per stratum, or the sampling fraction when every value is <= 1;
-    it must be constant within a stratum and not below the number of sampled PSUs. With
-    ``lonely_psu="fail"``, a stratum with a single PSU raises :class:`LonelyPSUError`.
+    With ``nest=True`` PSU labels are read within strata (a label repeated in two strata is two
+    PSUs); with ``nest=False`` (R's default) a label found in two strata raises
+    :class:`DesignError` naming the labels and their strata. ``fpc`` is the population number
+    of PSUs per stratum, or the sampling fraction when every value is <= 1; it must be constant
+    within a stratum and not below the number of sampled PSUs. With ``lonely_psu="fail"``, a
+    stratum with a single PSU raises :class:`LonelyPSUError`.
     """
     n = len(data)
     stratum = design_codes(data, strata, "strata") if strata else np.zeros(n, np.int64)
     if psu:
         raw = design_codes(data, psu, "psu")
+        if strata and not nest:
+            _check_nested(data, strata, psu, stratum, raw)
         psu_code, _ = pd.factorize(stratum * (int(raw.max()) + 1 if n else 1) + raw)
         psu_code = psu_code.astype(np.int64)
     else:
@@ -207,6 +215,46 @@ def taylor_from_columns(
         labels = list(data[strata].iloc[first_row[lonely]]) if strata else ["(whole sample)"]
         raise LonelyPSUError(labels, strata)
     return TaylorStructure.build(stratum, psu_code, fraction, lonely_psu)
+
+
+def _check_nested(
+    data: pd.DataFrame, strata: str, psu: str, stratum: np.ndarray, raw: np.ndarray
+) -> None:
+    """Refuse PSU labels found in more than one stratum (R's ``svydesign(nest=FALSE)``)."""
+    width = int(stratum.max()) + 1 if len(stratum) else 1
+    n_labels = int(raw.max()) + 1 if len(raw) else 0
+    pairs = np.unique(raw * width + stratum)
+    shared = np.flatnonzero(np.bincount(pairs // width, minlength=n_labels) > 1)
+    if not shared.size:
+        return
+    # name the shared labels in order of first appearance, each with its strata
+    first = np.full(n_labels, len(raw))
+    np.minimum.at(first, raw, np.arange(len(raw)))
+    shared = shared[np.argsort(first[shared], kind="stable")]
+    parts = []
+    for label in shared[:_SHOWN]:
+        at = np.flatnonzero(raw == label)
+        names = list(dict.fromkeys(data[strata].iloc[at].tolist()))
+        label_text = repr(data[psu].iloc[at[:1]].tolist()[0])
+        strata_text = ", ".join(map(repr, names[:_SHOWN]))
+        if len(names) > _SHOWN:
+            strata_text += f" (and {len(names) - _SHOWN} more)"
+        parts.append(f"PSU {label_text} in strata {strata_text}")
+    more = f" (and {shared.size - _SHOWN} more PSU labels)" if shared.size > _SHOWN else ""
+    bad = np.isin(raw, shared)
+    rows, values = first_rows(data, bad, psu)
+    raise DesignError(
+        f"column {psu!r} (psu): PSU labels are not nested in the strata of column {strata!r}: "
+        + "; ".join(parts)
+        + more
+        + ". Like R's svydesign ('Clusters not nested in strata at top level; you may want "
+        "nest=TRUE'), a label must name one PSU. If PSUs are numbered afresh within each "
+        "stratum, pass nest=True (a label is then a different PSU in each stratum); otherwise "
+        "fix the PSU codes. First rows: " + offending(data, bad, psu),
+        column=psu,
+        rows=rows,
+        values=values,
+    )
 
 
 def _sampling_fraction(

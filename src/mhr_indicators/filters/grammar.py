@@ -1,32 +1,10 @@
-"""A small, whitelisted filter grammar for domains and indicator populations.
+"""Tokenizer, syntax tree and parser of the filter grammar (see :mod:`mhr_indicators.filters`).
 
-Indicator specs are shared files, so their filters are never handed to ``eval`` or
-``DataFrame.query``. This module parses them into a tiny syntax tree and evaluates that tree with
-vectorised pandas/numpy operations.
-
-Grammar (keywords are lower case)::
-
-    expr       := or_expr
-    or_expr    := and_expr ("or" and_expr)*
-    and_expr   := not_expr ("and" not_expr)*
-    not_expr   := "not" not_expr | "(" expr ")" | predicate
-    predicate  := operand op operand                      op: == != < <= > >=
-                | NAME ["not"] "in" "(" literal ("," literal)* ")"
-                | NAME ["not"] "between" literal "and" literal   (inclusive)
-                | NAME "is" ["not"] "missing"
-    operand    := NAME | literal
-    literal    := number | 'string' | "string" | true | false
-
-Missing values follow three-valued logic: a comparison with a missing value is *unknown*; ``not``
-of unknown is unknown; ``unknown and false`` is false, ``unknown or true`` is true. A row belongs to
-the filtered domain only when the whole expression is *true*, so a missing age never enters an
-``age >= 15`` population nor its negation. Use ``is missing`` to select missing values explicitly.
-
-Examples
---------
->>> f = parse_filter("age between 15 and 64 and sex == 'F'")
->>> f.columns
-('age', 'sex')
+Parsing takes time linear in the length of the text: the tokenizer moves forward with one
+compiled pattern, and the recursive-descent parser reads each token once. Two limits keep a
+hostile or generated filter from exhausting time or the interpreter's stack:
+:data:`MAX_FILTER_LENGTH` characters and :data:`MAX_FILTER_DEPTH` levels of parentheses and
+``not``.
 """
 
 from __future__ import annotations
@@ -38,9 +16,18 @@ from typing import Any, Union
 import numpy as np
 import pandas as pd
 
-from .errors import ColumnNotFoundError, FilterError
+from ..errors import FilterError
 
-__all__ = ["Filter", "evaluate_filter", "parse_filter"]
+__all__ = ["MAX_FILTER_DEPTH", "MAX_FILTER_LENGTH", "Filter", "parse_filter"]
+
+#: Longest filter text accepted, in characters.
+MAX_FILTER_LENGTH = 100_000
+#: Deepest nesting of parentheses and ``not`` accepted.
+MAX_FILTER_DEPTH = 100
+#: Longest number literal accepted, in characters (Python refuses to convert longer integers).
+_MAX_NUMBER = 300
+#: Characters of the filter shown either side of a problem in long filters.
+_EXCERPT = 40
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -52,7 +39,26 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
+_SPACE = re.compile(r"\s*")
+_ESCAPE = re.compile(r"\\(.)")
 _KEYWORDS = {"and", "or", "not", "in", "between", "is", "missing", "true", "false"}
+
+
+def filter_error(message: str, text: str, position: int | None) -> FilterError:
+    """A :class:`FilterError` whose pointer shows at most an excerpt of a long filter.
+
+    The error's ``expression`` and ``position`` are those of the whole text.
+    """
+    if position is None or len(text) <= 2 * _EXCERPT + 20:
+        return FilterError(message, text, position)
+    start = max(0, position - _EXCERPT)
+    end = min(len(text), position + _EXCERPT)
+    head = "..." if start > 0 else ""
+    tail = "..." if end < len(text) else ""
+    err = FilterError(message, head + text[start:end] + tail, position - start + len(head))
+    err.expression = text
+    err.position = position
+    return err
 
 
 @dataclass(frozen=True)
@@ -66,16 +72,22 @@ class _Tok:
 # --- syntax tree ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Column:
+    """A column named in a filter."""
+
     name: str
 
 
 @dataclass(frozen=True)
 class Literal:
+    """A number, text, ``true`` or ``false``."""
+
     value: Any
 
 
 @dataclass(frozen=True)
 class Compare:
+    """``left op right`` with op one of == != < <= > >=."""
+
     op: str
     left: Column | Literal
     right: Column | Literal
@@ -83,6 +95,8 @@ class Compare:
 
 @dataclass(frozen=True)
 class IsIn:
+    """``column [not] in (values)``."""
+
     column: Column
     values: tuple
     negate: bool
@@ -90,6 +104,8 @@ class IsIn:
 
 @dataclass(frozen=True)
 class Between:
+    """``column [not] between low and high`` (inclusive)."""
+
     column: Column
     low: Any
     high: Any
@@ -98,17 +114,23 @@ class Between:
 
 @dataclass(frozen=True)
 class IsMissing:
+    """``column is [not] missing``."""
+
     column: Column
     negate: bool
 
 
 @dataclass(frozen=True)
 class Not:
+    """``not operand``."""
+
     operand: Node
 
 
 @dataclass(frozen=True)
 class BoolOp:
+    """``operand and operand ...`` or ``operand or operand ...``."""
+
     op: str  # "and" / "or"
     operands: tuple
 
@@ -116,39 +138,51 @@ class BoolOp:
 Node = Union[Compare, IsIn, Between, IsMissing, Not, BoolOp]  # noqa: UP007 (a runtime alias)
 
 
+def _number(raw: str, text: str, start: int) -> int | float:
+    if len(raw) > _MAX_NUMBER:
+        raise filter_error(
+            f"number of {len(raw)} characters is too long (at most {_MAX_NUMBER})", text, start
+        )
+    return float(raw) if any(c in raw for c in ".eE") else int(raw)
+
+
 def _tokenize(text: str) -> list[_Tok]:
+    """The tokens of ``text``, in one forward pass (linear time)."""
     tokens: list[_Tok] = []
     pos = 0
     text_len = len(text)
     while pos < text_len:
-        if text[pos:].strip() == "":
+        if _SPACE.match(text, pos).end() == text_len:
             break
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
-            start = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
-            raise FilterError(f"unexpected character {text[start]!r}", text, start)
+            start = _SPACE.match(text, pos).end()
+            raise filter_error(f"unexpected character {text[start]!r}", text, start)
         kind = m.lastgroup
         raw = m.group(kind)
         start = m.start(kind)
         if kind == "number":
-            value: Any = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            value: Any = _number(raw, text, start)
         elif kind == "string":
-            value = re.sub(r"\\(.)", r"\1", raw[1:-1])
+            value = _ESCAPE.sub(r"\1", raw[1:-1])
         elif kind == "name" and raw in _KEYWORDS:
             kind, value = "kw", raw
         else:
             value = raw
         tokens.append(_Tok(kind, raw, value, start))
         pos = m.end()
-    tokens.append(_Tok("end", "", None, len(text)))
+    tokens.append(_Tok("end", "", None, text_len))
     return tokens
 
 
 class _Parser:
+    """Recursive descent over the token list; ``depth`` counts open parentheses and ``not``."""
+
     def __init__(self, text: str):
         self.text = text
         self.tokens = _tokenize(text)
         self.i = 0
+        self.depth = 0
 
     # helpers
     def peek(self) -> _Tok:
@@ -161,7 +195,7 @@ class _Parser:
 
     def error(self, message: str, tok: _Tok | None = None) -> FilterError:
         tok = tok or self.peek()
-        return FilterError(message, self.text, tok.pos)
+        return filter_error(message, self.text, tok.pos)
 
     def accept_kw(self, word: str) -> bool:
         tok = self.peek()
@@ -174,6 +208,15 @@ class _Parser:
         tok = self.next()
         if tok.kind != "punct" or tok.text != char:
             raise self.error(f"expected {char!r}, found {tok.text or 'end of filter'!r}", tok)
+
+    def enter(self, tok: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_FILTER_DEPTH:
+            raise self.error(
+                f"the filter nests parentheses and 'not' deeper than the limit of "
+                f"{MAX_FILTER_DEPTH} levels; simplify it, or pass a boolean array as where=",
+                tok,
+            )
 
     # grammar
     def parse(self) -> Node:
@@ -197,13 +240,18 @@ class _Parser:
         return parts[0] if len(parts) == 1 else BoolOp("and", tuple(parts))
 
     def not_expr(self) -> Node:
-        if self.accept_kw("not"):
-            return Not(self.not_expr())
         tok = self.peek()
+        if self.accept_kw("not"):
+            self.enter(tok)
+            node: Node = Not(self.not_expr())
+            self.depth -= 1
+            return node
         if tok.kind == "punct" and tok.text == "(":
             self.next()
+            self.enter(tok)
             node = self.or_expr()
             self.expect_punct(")")
+            self.depth -= 1
             return node
         return self.predicate()
 
@@ -265,14 +313,18 @@ class _Parser:
         )
 
 
-def _columns(node: Node) -> list[str]:
+def _columns(node: Node, out: list[str]) -> list[str]:
+    """Append the columns ``node`` reads to ``out`` (depth is capped by the parser)."""
     if isinstance(node, Compare):
-        return [x.name for x in (node.left, node.right) if isinstance(x, Column)]
-    if isinstance(node, (IsIn, Between, IsMissing)):
-        return [node.column.name]
-    if isinstance(node, Not):
-        return _columns(node.operand)
-    return [c for part in node.operands for c in _columns(part)]
+        out.extend(x.name for x in (node.left, node.right) if isinstance(x, Column))
+    elif isinstance(node, (IsIn, Between, IsMissing)):
+        out.append(node.column.name)
+    elif isinstance(node, Not):
+        _columns(node.operand, out)
+    else:
+        for part in node.operands:
+            _columns(part, out)
+    return out
 
 
 @dataclass(frozen=True)
@@ -293,10 +345,12 @@ class Filter:
     @property
     def columns(self) -> tuple[str, ...]:
         """Columns the filter reads, in order of first appearance."""
-        return tuple(dict.fromkeys(_columns(self.tree)))
+        return tuple(dict.fromkeys(_columns(self.tree, [])))
 
     def evaluate(self, data: pd.DataFrame) -> np.ndarray:
         """Return a boolean array: True where the expression is true (never where unknown)."""
+        from .evaluate import evaluate_filter
+
         return evaluate_filter(self, data)
 
 
@@ -316,117 +370,16 @@ def parse_filter(text: str) -> Filter:
     Raises
     ------
     FilterError
-        With the position of the problem in the text.
+        With the position of the problem in the text; also for a text longer than
+        :data:`MAX_FILTER_LENGTH` characters or nested deeper than :data:`MAX_FILTER_DEPTH`.
     """
     if not isinstance(text, str):
         raise FilterError(f"a filter must be a string, got {type(text).__name__}", repr(text))
-    return Filter(text, _Parser(text).parse())
-
-
-# --- evaluation: three-valued logic as a pair of masks (is_true, is_false) ----------------------
-def _values(operand: Column | Literal, data: pd.DataFrame, f: Filter):
-    if isinstance(operand, Literal):
-        return operand.value, None
-    if operand.name not in data.columns:
-        raise ColumnNotFoundError(operand.name, f"used in filter {f.text!r}", list(data.columns))
-    series = data[operand.name]
-    return series, series.isna().to_numpy()
-
-
-def _is_numeric(x) -> bool:
-    if isinstance(x, pd.Series):
-        return pd.api.types.is_numeric_dtype(x) or pd.api.types.is_bool_dtype(x)
-    return isinstance(x, (int, float, bool, np.number))
-
-
-def _compare(node: Compare, data: pd.DataFrame, f: Filter) -> tuple[np.ndarray, np.ndarray]:
-    left, lmiss = _values(node.left, data, f)
-    right, rmiss = _values(node.right, data, f)
-    if _is_numeric(left) != _is_numeric(right):
-        col = node.left if isinstance(node.left, Column) else node.right
-        raise FilterError(
-            f"cannot compare column {col.name!r} with a value of another type "
-            "(a number with text): quote text values, leave numbers bare",
-            f.text,
+    if len(text) > MAX_FILTER_LENGTH:
+        raise filter_error(
+            f"the filter is {len(text):,} characters long; the limit is "
+            f"{MAX_FILTER_LENGTH:,}: pass a boolean array as where= for a domain this complex",
+            text,
+            MAX_FILTER_LENGTH,
         )
-    ops = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
-    if isinstance(left, pd.Series):
-        result = getattr(left, ops[node.op])(right)
-    else:  # literal on the left: mirror the operator
-        mirror = {"==": "eq", "!=": "ne", "<": "gt", "<=": "ge", ">": "lt", ">=": "le"}
-        result = getattr(right, mirror[node.op])(left)
-    result = np.asarray(result.fillna(False) if hasattr(result, "fillna") else result, dtype=bool)
-    missing = np.zeros(len(data), dtype=bool)
-    for m in (lmiss, rmiss):
-        if m is not None:
-            missing |= m
-    return result & ~missing, ~result & ~missing
-
-
-def _eval(node: Node, data: pd.DataFrame, f: Filter) -> tuple[np.ndarray, np.ndarray]:
-    if isinstance(node, Compare):
-        return _compare(node, data, f)
-    if isinstance(node, IsMissing):
-        series, miss = _values(node.column, data, f)
-        return (~miss, miss) if node.negate else (miss, ~miss)
-    if isinstance(node, IsIn):
-        series, miss = _values(node.column, data, f)
-        for v in node.values:
-            if _is_numeric(series) != _is_numeric(v):
-                raise FilterError(
-                    f"'in' list for column {node.column.name!r} mixes numbers and "
-                    "text with the column's type",
-                    f.text,
-                )
-        hit = series.isin(list(node.values)).to_numpy(dtype=bool)
-        t, fl = hit & ~miss, ~hit & ~miss
-        return (fl, t) if node.negate else (t, fl)
-    if isinstance(node, Between):
-        series, miss = _values(node.column, data, f)
-        if not (_is_numeric(series) == _is_numeric(node.low) == _is_numeric(node.high)):
-            raise FilterError(
-                f"'between' bounds for column {node.column.name!r} must have the column's type",
-                f.text,
-            )
-        inside = ((series >= node.low) & (series <= node.high)).fillna(False).to_numpy(dtype=bool)
-        t, fl = inside & ~miss, ~inside & ~miss
-        return (fl, t) if node.negate else (t, fl)
-    if isinstance(node, Not):
-        t, fl = _eval(node.operand, data, f)
-        return fl, t
-    results = [_eval(part, data, f) for part in node.operands]
-    ts = np.array([r[0] for r in results])
-    fs = np.array([r[1] for r in results])
-    if node.op == "and":
-        return ts.all(axis=0), fs.any(axis=0)
-    return ts.any(axis=0), fs.all(axis=0)
-
-
-def evaluate_filter(expression: str | Filter, data: pd.DataFrame) -> np.ndarray:
-    """Evaluate a filter over a data frame.
-
-    Parameters
-    ----------
-    expression : str or Filter
-        The filter text or an already parsed :class:`Filter`.
-    data : pandas.DataFrame
-        Frame holding every column the filter names.
-
-    Returns
-    -------
-    numpy.ndarray of bool
-        True for rows where the expression is true; False where it is false or unknown.
-    """
-    f = expression if isinstance(expression, Filter) else parse_filter(expression)
-    return _eval(f.tree, data, f)[0]
-
-
-def truth_values(expression: str | Filter, data: pd.DataFrame) -> np.ndarray:
-    """Evaluate a filter as a 0/1 variable: 1.0 true, 0.0 false, NaN unknown.
-
-    Used where a condition is *counted* (an indicator's numerator, a derived flag): a row whose
-    condition is unknown because a value is missing must leave the domain, not count as 0.
-    """
-    f = expression if isinstance(expression, Filter) else parse_filter(expression)
-    true, false = _eval(f.tree, data, f)
-    return np.where(true, 1.0, np.where(false, 0.0, np.nan))
+    return Filter(text, _Parser(text).parse())

@@ -1,0 +1,164 @@
+"""Evaluation of a parsed filter over a data frame, in three-valued logic.
+
+Each node evaluates to a pair of boolean masks (is true, is false); rows in neither are
+*unknown* (a missing value took part). See :mod:`mhr_indicators.filters` for the rules.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ColumnNotFoundError, FilterError
+from .grammar import (
+    Between,
+    Column,
+    Compare,
+    Filter,
+    IsIn,
+    IsMissing,
+    Literal,
+    Node,
+    Not,
+    parse_filter,
+)
+
+__all__ = ["evaluate_filter", "truth_values"]
+
+_OPS = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+_MIRROR = {"==": "eq", "!=": "ne", "<": "gt", "<=": "ge", ">": "lt", ">=": "le"}
+
+
+def _values(operand: Column | Literal, data: pd.DataFrame, f: Filter):
+    if isinstance(operand, Literal):
+        return operand.value, None
+    if operand.name not in data.columns:
+        raise ColumnNotFoundError(operand.name, f"used in filter {f.text!r}", list(data.columns))
+    series = data[operand.name]
+    return series, series.isna().to_numpy()
+
+
+def _is_numeric(x) -> bool:
+    if isinstance(x, pd.Series):
+        return pd.api.types.is_numeric_dtype(x) or pd.api.types.is_bool_dtype(x)
+    return isinstance(x, (int, float, bool, np.number))
+
+
+def _compare(node: Compare, data: pd.DataFrame, f: Filter) -> tuple[np.ndarray, np.ndarray]:
+    left, lmiss = _values(node.left, data, f)
+    right, rmiss = _values(node.right, data, f)
+    if _is_numeric(left) != _is_numeric(right):
+        col = node.left if isinstance(node.left, Column) else node.right
+        raise FilterError(
+            f"cannot compare column {col.name!r} with a value of another type "
+            "(a number with text): quote text values, leave numbers bare",
+            f.text,
+        )
+    try:
+        if isinstance(left, pd.Series):
+            result = getattr(left, _OPS[node.op])(right)
+        else:  # literal on the left: mirror the operator
+            result = getattr(right, _MIRROR[node.op])(left)
+    except TypeError as exc:  # e.g. a text column holding numbers too, compared with <
+        raise FilterError(
+            f"cannot evaluate {node.op!r} on the values of "
+            f"{', '.join(repr(c.name) for c in (node.left, node.right) if isinstance(c, Column))}"
+            f": {exc}",
+            f.text,
+        ) from None
+    result = np.asarray(result.fillna(False) if hasattr(result, "fillna") else result, dtype=bool)
+    missing = np.zeros(len(data), dtype=bool)
+    for m in (lmiss, rmiss):
+        if m is not None:
+            missing |= m
+    return result & ~missing, ~result & ~missing
+
+
+def _between(node: Between, data: pd.DataFrame, f: Filter) -> tuple[np.ndarray, np.ndarray]:
+    series, miss = _values(node.column, data, f)
+    if not (_is_numeric(series) == _is_numeric(node.low) == _is_numeric(node.high)):
+        raise FilterError(
+            f"'between' bounds for column {node.column.name!r} must have the column's type",
+            f.text,
+        )
+    try:
+        inside = (series >= node.low) & (series <= node.high)
+    except TypeError as exc:
+        raise FilterError(
+            f"cannot evaluate 'between' on the values of column {node.column.name!r}: {exc}",
+            f.text,
+        ) from None
+    inside = inside.fillna(False).to_numpy(dtype=bool)
+    t, fl = inside & ~miss, ~inside & ~miss
+    return (fl, t) if node.negate else (t, fl)
+
+
+def _eval(node: Node, data: pd.DataFrame, f: Filter) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(node, Compare):
+        return _compare(node, data, f)
+    if isinstance(node, IsMissing):
+        series, miss = _values(node.column, data, f)
+        return (~miss, miss) if node.negate else (miss, ~miss)
+    if isinstance(node, IsIn):
+        series, miss = _values(node.column, data, f)
+        for v in node.values:
+            if _is_numeric(series) != _is_numeric(v):
+                raise FilterError(
+                    f"'in' list for column {node.column.name!r} mixes numbers and "
+                    "text with the column's type",
+                    f.text,
+                )
+        hit = series.isin(list(node.values)).to_numpy(dtype=bool)
+        t, fl = hit & ~miss, ~hit & ~miss
+        return (fl, t) if node.negate else (t, fl)
+    if isinstance(node, Between):
+        return _between(node, data, f)
+    if isinstance(node, Not):
+        t, fl = _eval(node.operand, data, f)
+        return fl, t
+    # and / or: fold the operands one at a time (memory of one pair of masks, not of all)
+    t, fl = _eval(node.operands[0], data, f)
+    for part in node.operands[1:]:
+        pt, pf = _eval(part, data, f)
+        if node.op == "and":
+            t, fl = t & pt, fl | pf
+        else:
+            t, fl = t | pt, fl & pf
+    return t, fl
+
+
+def evaluate_filter(expression: str | Filter, data: pd.DataFrame) -> np.ndarray:
+    """Evaluate a filter over a data frame.
+
+    Parameters
+    ----------
+    expression : str or Filter
+        The filter text or an already parsed :class:`Filter`.
+    data : pandas.DataFrame
+        Frame holding every column the filter names.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for rows where the expression is true; False where it is false or unknown.
+
+    Raises
+    ------
+    FilterError
+        When the text does not parse, or values cannot be compared (a number with text).
+    ColumnNotFoundError
+        When the filter names a column that is not in ``data``.
+    """
+    f = expression if isinstance(expression, Filter) else parse_filter(expression)
+    return _eval(f.tree, data, f)[0]
+
+
+def truth_values(expression: str | Filter, data: pd.DataFrame) -> np.ndarray:
+    """Evaluate a filter as a 0/1 variable: 1.0 true, 0.0 false, NaN unknown.
+
+    Used where a condition is *counted* (an indicator's numerator, a derived flag): a row whose
+    condition is unknown because a value is missing must leave the domain, not count as 0.
+    """
+    f = expression if isinstance(expression, Filter) else parse_filter(expression)
+    true, false = _eval(f.tree, data, f)
+    return np.where(true, 1.0, np.where(false, 0.0, np.nan))
