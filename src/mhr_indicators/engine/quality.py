@@ -18,6 +18,11 @@ Flags
     A sample estimate without a standard error: the data carried no design information
     (``SurveyDesign(..., variance="none")``), so its reliability cannot be assessed beyond the
     case counts. Not used for counts from complete sources (stock, administrative, ratification).
+``"D"``
+    A figure of a published source that disagrees with its own derivation (SDMX ``OBS_STATUS``
+    D, "definition differs"): e.g. a UN DESA stock share whose published value differs from
+    stock / population in the same workbook. Set by the source reader; a figure combining such
+    a row with others is withheld.
 
 Presets
 -------
@@ -352,10 +357,10 @@ def assess(rows: pd.DataFrame, rules: QualityRules) -> tuple[np.ndarray, np.ndar
 def combine(flag_a: np.ndarray, flag_b: np.ndarray, sup_a: np.ndarray, sup_b: np.ndarray):
     """Flag and suppression of a comparison from those of its two groups."""
     suppressed = sup_a | sup_b
-    order = {"X": 4, "R": 3, "U": 2, "N": 1, "": 0}
+    order = {"X": 5, "D": 4, "R": 3, "U": 2, "N": 1, "": 0}
     worst = np.maximum(
         pd.Series(flag_a, dtype=object).map(order).to_numpy(int),
         pd.Series(flag_b, dtype=object).map(order).to_numpy(int),
     )
-    back = np.array(["", "N", "U", "R", "X"], dtype=object)
+    back = np.array(["", "N", "U", "R", "D", "X"], dtype=object)
     return back[worst], suppressed
