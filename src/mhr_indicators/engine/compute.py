@@ -280,6 +280,8 @@ def compute(
     rules = resolve_rules(quality)
     issues = _Issues(errors)
     run = SurveyRun(survey, rules, level, source or "survey") if survey is not None else None
+    if run is not None:
+        run.prepare(inds)
     inputs = {"survey": survey, "stock": stock, "admin": admin, "ratification": ratifications}
     problems = _input_problems(inputs)
     parts = []

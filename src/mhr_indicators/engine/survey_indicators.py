@@ -20,7 +20,7 @@ from ..errors import DataValidationError, MhrError
 from ..filters import evaluate_filter, parse_filter, truth_values
 from ..prepare.schemas import validate
 from ..sources import country_of
-from ..survey import Estimates, SurveyDesign
+from ..survey import CellSums, Estimates, SurveyDesign
 from ..vocab import CRITERION_COLUMNS, DIMENSIONS, NOT_STATED_SHARE, TOTAL
 from .comparisons import comparison_rows
 from .quality import QualityRules, assess, shown_interval
@@ -72,7 +72,23 @@ class SurveyRun:
         self.source = source
         self._failures: dict[str, pd.DataFrame] = {}
         self._domains: dict[str | None, np.ndarray] = {}
-        self._not_stated: dict[tuple, Estimates] = {}
+        self._sums: dict[tuple, CellSums] = {}
+
+    def prepare(self, indicators: Sequence[Indicator]) -> None:
+        """Derive, before any estimate, the columns the survey indicators share (migrant status,
+        status not stated, numerators given as filters), so that the cell sums of one
+        population serve every indicator. An indicator whose columns are missing is left to
+        fail on its own turn."""
+        for ind in indicators:
+            if "survey" not in ind.source_kind or not ind.migrant_criterion:
+                continue
+            if ind.missing_columns(self.columns):
+                continue  # reported when the indicator's turn comes
+            try:
+                self.status_missing(ind.migrant_criterion)
+                self.variables(ind)
+            except MhrError:
+                continue
 
     @property
     def columns(self) -> list[str]:
@@ -114,17 +130,8 @@ class SurveyRun:
             150, a missing ref_area), so that no row silently drops out of the cells.
         """
         todo = [c for c in dict.fromkeys(columns) if c not in self._failures and c in self.columns]
-        if todo:
-            base = [c for c in KEYS if c not in todo]
-            sub = self._frame(todo + base)
-            sub["weight"] = 1.0  # the design has checked its own weights
-            try:
-                validate(sub, "survey", source=self.source)
-                found = pd.DataFrame(columns=["column", "check", "index", "failure_case"])
-            except DataValidationError as exc:
-                found = exc.failure_cases
-            for col in todo:
-                self._failures[col] = found[found["column"] == col]
+        for col in todo:
+            self._failures[col] = self._failing_values(col)
         failing = [
             self._failures[c]
             for c in dict.fromkeys(columns)
@@ -138,38 +145,102 @@ class SurveyRun:
                 n_rows=self.design.n_rows,
             )
 
-    def estimate(self, ind: Indicator, by: list[str]) -> Estimates:
-        """The indicator's statistic in the cells of ``by`` within its population."""
-        kwargs: dict = {}
-        variable = ind.variable
-        statistic = ind.statistic
-        if statistic == "proportion" and ind.numerator:
-            cols = parse_filter(ind.numerator).columns
-            variable = self._derive(
-                f"__numerator_{ind.id}", lambda: truth_values(ind.numerator, self._frame(cols))
-            )
-        elif statistic == "ratio":
-            variable, kwargs["denominator"] = ind.numerator, ind.denominator
-        elif statistic == "quantile":
-            kwargs["q"] = ind.quantile
-        where = self.domain(ind.population)
-        return self.design.estimate(
-            statistic, variable, by=by, where=where, level=self.level, **kwargs
+    def status_missing(self, criterion: str) -> str:
+        """The name of the 0/1 column: the migrant status under ``criterion`` is not stated."""
+        status = self.status(criterion)
+        return self._derive(
+            f"__status_missing_{criterion}",
+            lambda: np.isnan(self._frame([status])[status].to_numpy(float)).astype(float),
         )
 
-    def not_stated(self, population: str | None, criterion: str, by: list[str]) -> Estimates:
+    def variables(self, ind: Indicator) -> tuple[str, dict]:
+        """The column an indicator estimates, and the estimator's other arguments."""
+        if ind.statistic == "proportion" and ind.numerator:
+            cols = parse_filter(ind.numerator).columns
+            name = self._derive(
+                f"__numerator_{ind.id}", lambda: truth_values(ind.numerator, self._frame(cols))
+            )
+            return name, {}
+        if ind.statistic == "ratio":
+            return ind.numerator, {"denominator": ind.denominator}
+        if ind.statistic == "quantile":
+            return ind.variable, {"q": ind.quantile}
+        return ind.variable, {}
+
+    def sums(self, population: str | None, criterion: str, dims: Sequence[str]) -> CellSums:
+        """The finest cells of a population (area, period, the breakdown's dimensions, migrant
+        status), coded once for every indicator, breakdown and group that uses them."""
+        status = self.status(criterion)
+        key = (population, criterion, tuple(dims), len(self.columns))
+        if key not in self._sums:
+            by = [*KEYS, *dims, status]
+            self._sums[key] = self.design.cell_sums(by, where=self.domain(population))
+        return self._sums[key]
+
+    def _failing_values(self, column: str) -> pd.DataFrame:
+        """The failures of one column against the survey schema, found on its distinct values
+        (one check per value, not per row) and mapped back to every row holding them."""
+        values = self._frame([column])[column]
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        first = np.full(len(uniques), -1, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]
+        sample = pd.DataFrame({column: values.iloc[first].to_numpy()}, index=np.arange(len(first)))
+        sample["weight"] = 1.0  # the design has checked its own weights
+        for key in KEYS:
+            if key != column:
+                sample[key] = "XXX" if key == "ref_area" else "2000"
+        try:
+            validate(sample, "survey", source=self.source)
+            return pd.DataFrame(columns=["column", "check", "index", "failure_case"])
+        except DataValidationError as exc:
+            found = exc.failure_cases
+        found = found[found["column"] == column]
+        if found.empty:
+            return found
+        rows = []
+        for check, group in found.groupby("check", sort=False):
+            bad = np.isin(codes, group["index"].astype(np.int64).to_numpy())
+            labels = values.index[bad]
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "column": column,
+                        "check": check,
+                        "index": labels,
+                        "failure_case": values.to_numpy()[bad],
+                    }
+                )
+            )
+        return pd.concat(rows, ignore_index=True)
+
+    def estimate(self, ind: Indicator, by: list[str], dims: Sequence[str]) -> Estimates:
+        """The indicator's statistic in the cells of ``by`` within its population; ``dims`` are
+        all the dimensions of the indicator's breakdowns (the finest cells)."""
+        variable, kwargs = self.variables(ind)
+        if ind.statistic == "quantile":  # the one statistic that needs the rows
+            where = self.domain(ind.population)
+            return self.design.estimate(
+                "quantile", variable, by=by, where=where, level=self.level, **kwargs
+            )
+        sums = self.sums(ind.population, ind.migrant_criterion, dims)
+        return sums.estimate(ind.statistic, variable, by=by, **kwargs)
+
+    def release(self, ind: Indicator, dims: Sequence[str]) -> None:
+        """Free the sums of an indicator's own variables once its rows are made."""
+        if ind.statistic == "quantile":
+            return
+        variable, kwargs = self.variables(ind)
+        sums = self.sums(ind.population, ind.migrant_criterion, dims)
+        for name in (variable, kwargs.get("denominator")):
+            if name:
+                sums.forget(name)
+
+    def not_stated(
+        self, population: str | None, criterion: str, by: list[str], dims: Sequence[str]
+    ) -> Estimates:
         """Share of the population whose migrant status is not stated, shared by indicators."""
-        key = (population, criterion, tuple(by))
-        if key not in self._not_stated:
-            status = self.status(criterion)
-            missing = self._derive(
-                f"__status_missing_{criterion}",
-                lambda: np.isnan(self._frame([status])[status].to_numpy(float)).astype(float),
-            )
-            self._not_stated[key] = self.design.estimate(
-                "proportion", missing, by=by, where=self.domain(population)
-            )
-        return self._not_stated[key]
+        missing = self.status_missing(criterion)
+        return self.sums(population, criterion, dims).estimate("proportion", missing, by=by)
 
     def ci_method(self, ind: Indicator) -> str:
         if ind.statistic == "proportion":
@@ -220,16 +291,20 @@ def finish(block: pd.DataFrame, flag: np.ndarray, suppressed: np.ndarray) -> pd.
 
 
 def _breakdown(
-    ind: Indicator, run: SurveyRun, subset: tuple[str, ...], kinds: Sequence[str]
+    ind: Indicator,
+    run: SurveyRun,
+    subset: tuple[str, ...],
+    dims: Sequence[str],
+    kinds: Sequence[str],
 ) -> pd.DataFrame:
     """All rows of one breakdown: both groups, the not-stated share and the comparisons."""
     migrant_label, reference_label = ind.group_labels
     status = run.status(ind.migrant_criterion)
     keys = [*KEYS, *subset]
-    by_group = run.estimate(ind, [*keys, status])
+    by_group = run.estimate(ind, [*keys, status], dims)
     is_migrant = (by_group.labels[status] == 1).to_numpy()
     if ind.reference_group == "total":
-        joint = Estimates.concat([by_group, run.estimate(ind, keys)])
+        joint = Estimates.concat([by_group, run.estimate(ind, keys, dims)])
         ref_pos = np.arange(len(by_group), len(joint))
     else:
         joint = by_group
@@ -244,7 +319,7 @@ def _breakdown(
     if ind.reports("reference"):
         parts.append(rows.iloc[ref_pos].assign(population=reference_label))
     if ind.reports(NOT_STATED_SHARE):
-        ns = run.not_stated(ind.population, ind.migrant_criterion, keys)
+        ns = run.not_stated(ind.population, ind.migrant_criterion, keys, dims)
         # data-quality metadata: flagged by the rules, never withheld
         ci = run.rules.proportion_ci
         frame = estimate_rows(ns, run, ci, "percent", 100.0, True, withhold=False)
@@ -262,10 +337,11 @@ def survey_indicator(
 ) -> pd.DataFrame:
     """Result rows of a survey indicator for every subset of ``dims``."""
     parts = [
-        _breakdown(ind, run, subset, kinds)
+        _breakdown(ind, run, subset, dims, kinds)
         for size in range(len(dims) + 1)
         for subset in itertools.combinations(dims, size)
     ]
+    run.release(ind, dims)
     result = pd.concat(parts, ignore_index=True)
     # the dtype aggregate sources use too (they have no case counts), so parts concatenate alike
     result["n_unweighted"] = result["n_unweighted"].astype("Int64")

@@ -9,9 +9,11 @@ from .design import SurveyDesign
 from .estimate import RESULT_COLUMNS
 from .estimates import Estimates
 from .intervals import confidence_interval, proportion_effective_n
+from .sums import CellSums
 
 __all__ = [
     "RESULT_COLUMNS",
+    "CellSums",
     "Estimates",
     "SurveyDesign",
     "confidence_interval",

@@ -40,12 +40,15 @@ def make_cells(
     by: list[str],
     domain: np.ndarray,
     factorized: Callable[[str], tuple[np.ndarray, pd.Index]] | None = None,
+    keep_missing: bool = False,
 ) -> Cells:
     """Code the observed combinations of ``by`` among the rows where ``domain`` is true.
 
     Rows with a missing value in any ``by`` column belong to no cell (documented behaviour: code
-    missing values explicitly, e.g. ``not_stated``, to keep them as a cell). ``factorized``
-    may supply a column's codes from a cache (callers that code the same columns many times).
+    missing values explicitly, e.g. ``not_stated``, to keep them as a cell); with
+    ``keep_missing`` a missing value is a level of its own (last), for cells that are later
+    summed into coarser ones. ``factorized`` may supply a column's codes from a cache (callers
+    that code the same columns many times).
     """
     n = len(data)
     if not by:
@@ -56,6 +59,9 @@ def make_cells(
     uniques = []
     for col in by:
         codes, levels = factorized(col) if factorized else factorize_column(data[col])
+        if keep_missing and (codes < 0).any():
+            codes = np.where(codes < 0, len(levels), codes)
+            levels = levels.append(pd.Index([None], dtype=object))
         valid &= codes >= 0
         uniques.append(levels)
         combined = combined * (len(levels) + 1) + codes

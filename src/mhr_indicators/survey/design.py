@@ -30,6 +30,7 @@ from .inputs import (
 )
 from .kernels import Kernels
 from .replicate import ReplicateStructure, canonical_method, default_scales
+from .sums import CellSums
 from .taylor import taylor_from_columns
 
 _PANDAS_COW = int(pd.__version__.split(".")[0]) >= 3
@@ -314,6 +315,39 @@ class SurveyDesign(Estimators):
         for c in cols:
             column(self._data, c, "by")
         return make_cells(self._data, cols, domain, self._factorized)
+
+    def cell_sums(self, by: Sequence[str] | str, *, where=None) -> CellSums:
+        """Code the finest cells of ``by`` once, for estimates by any subset of its columns.
+
+        A breakdown's estimates need the rows only through weighted sums per cell and PSU (or
+        replicate): :meth:`CellSums.estimate` reads each variable once and derives every
+        coarser breakdown from those sums, which is much faster than one :meth:`estimate` per
+        breakdown when there are many (the results are the same).
+
+        Parameters
+        ----------
+        by : list of str
+            The columns of the finest cells; a missing value is a level of its own, so a
+            breakdown that leaves the column out keeps those rows.
+        where : str, Filter or boolean array, optional
+            The domain, as for :meth:`mean`.
+
+        Returns
+        -------
+        CellSums
+        """
+        cols = [by] if isinstance(by, str) else list(by)
+        for c in cols:
+            column(self._data, c, "by")
+        domain = domain_mask(self._data, where)
+        cells = make_cells(self._data, cols, domain, self._factorized, keep_missing=True)
+
+        def read(name: str, statistic: str, rows: np.ndarray) -> np.ndarray:
+            if statistic == "proportion":
+                return binary_variable(self._data, name, rows)
+            return analysis_variable(self._data, name, f"{statistic} variable")
+
+        return CellSums(self._kernels, read, cells.labels, cells.code)
 
     # --- the general estimator -----------------------------------------------------------------
     def estimate(

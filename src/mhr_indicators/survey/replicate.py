@@ -135,19 +135,32 @@ class ReplicateStructure:
         factors = self.weights[rep_rows] / safe[rep_rows, None]
         return ids, factors
 
+    def presence(self, cell: np.ndarray, n_cells: int) -> sp.csr_matrix:
+        """Cells-by-patterns matrix: how many rows of each cell carry each replicate-factor
+        pattern (rows with ``cell < 0`` are left out)."""
+        ids, patterns = self._patterns
+        keep = cell >= 0
+        m = sp.csr_matrix(
+            (np.ones(keep.sum()), (cell[keep], ids[keep])), shape=(n_cells, len(patterns))
+        )
+        m.sum_duplicates()
+        return m
+
     def degrees_of_freedom(self, cell: np.ndarray, n_cells: int) -> np.ndarray:
-        """Rank of the replicate weights of each cell's rows, minus one (R's ``degf``).
+        """Rank of the replicate weights of each cell's rows, minus one (R's ``degf``)."""
+        return self.degrees_of_freedom_from(self.presence(cell, n_cells))
+
+    def degrees_of_freedom_from(self, presence: sp.spmatrix) -> np.ndarray:
+        """Degrees of freedom of cells given their pattern presence (see :meth:`presence`).
 
         The rank is taken from each cell's Gram matrix of the distinct factor patterns it holds.
         Work is bounded by pattern chunks (never a loop over cells): batched BLAS products when
         most cells hold most patterns, a sparse product when each cell holds few.
         """
-        ids, patterns = self._patterns
-        keep = cell >= 0
-        presence = sp.csc_matrix(
-            (np.ones(keep.sum()), (cell[keep], ids[keep])), shape=(n_cells, len(patterns))
-        )
-        presence.sum_duplicates()
+        _, patterns = self._patterns
+        n_cells = presence.shape[0]
+        presence = sp.csc_matrix(presence)
+        presence.eliminate_zeros()
         presence.data[:] = 1.0
         r = self.n_replicates
         k = len(patterns)

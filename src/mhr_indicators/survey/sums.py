@@ -1,0 +1,298 @@
+"""Weighted sums per finest cell, from one pass over the rows; estimates for any coarser cells.
+
+Every estimate but a quantile is a ratio of weighted totals, and its variance depends on the
+rows only through totals per cell and PSU (linearisation) or per cell and replicate
+(replication). :meth:`SurveyDesign.cell_sums <mhr_indicators.survey.SurveyDesign.cell_sums>`
+codes the finest cells of a breakdown once (a missing value is a level of its own, so that a
+coarser breakdown that does not use the column keeps those rows); :meth:`CellSums.estimate`
+reads a variable once and keeps its sums per (finest cell, PSU), per finest cell and replicate,
+and per finest cell and replicate-factor pattern (for degrees of freedom); any breakdown by a
+subset of the columns then follows from those small tables, never from the rows again. The
+estimates equal those of :meth:`SurveyDesign.estimate` with the same cells (to rounding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..errors import ConfigurationError, EstimationOptionError
+from ..vocab import allowed
+from .estimate import CellEstimate
+from .estimates import Estimates
+
+SUM_STATISTICS = ("mean", "proportion", "ratio", "total")
+
+
+@dataclass(frozen=True, eq=False)
+class _VariableSums:
+    """The sums of one (numerator, denominator) pair over its valid rows."""
+
+    pair: np.ndarray  # per (finest cell, PSU) pair: index into CellSums' pairs (linearisation)
+    wy: np.ndarray  # sum of w y per pair (linearisation) or per finest cell
+    wx: np.ndarray
+    n: np.ndarray
+    nw: np.ndarray
+    positive: np.ndarray  # rows with w > 0 per pair (linearisation df)
+    replicates_y: np.ndarray | None = None  # finest cells x replicates
+    replicates_x: np.ndarray | None = None
+    presence: sp.csr_matrix | None = None  # finest cells x replicate-factor patterns
+
+
+class CellSums:
+    """Weighted sums of variables per finest cell, built once, for estimates by any coarser
+    breakdown. Made by :meth:`SurveyDesign.cell_sums`.
+
+    Attributes
+    ----------
+    by : list of str
+        The columns of the finest cells.
+    labels : pandas.DataFrame
+        The finest cells (a missing value is its own level).
+    """
+
+    def __init__(self, kernels, data_columns, labels: pd.DataFrame, code: np.ndarray) -> None:
+        self._kernels = kernels
+        self._column = data_columns  # name -> (values as float, role) reader of the design
+        self.labels = labels
+        self.by = list(labels.columns)
+        self._code = code  # finest cell of each row, -1 outside the domain
+        self._vars: dict[tuple, _VariableSums] = {}
+        self._breakdowns: dict[tuple, tuple[pd.DataFrame, np.ndarray]] = {}
+        t = kernels.taylor
+        self._pairs = None
+        if t is not None:
+            keep = code >= 0
+            key = code[keep] * t.n_psus + t.psu[keep]
+            uniq, inverse = np.unique(key, return_inverse=True)
+            self._pairs = (uniq // t.n_psus, uniq % t.n_psus, inverse, keep)
+
+    def __repr__(self) -> str:
+        return (
+            f"CellSums({len(self.labels)} finest cells by {', '.join(self.by) or '-'}; "
+            f"{len(self._vars)} variables read)"
+        )
+
+    # --- one pass per variable ------------------------------------------------------------------
+    def _sums(self, y: np.ndarray, x: np.ndarray | None) -> _VariableSums:
+        k = self._kernels
+        valid = ~np.isnan(y) & (self._code >= 0)
+        if x is not None:
+            valid &= ~np.isnan(x)
+        w = k.w
+        yv = np.where(valid, y, 0.0)
+        xv = np.ones_like(yv) if x is None else np.where(valid, x, 0.0)
+        g = len(self.labels)
+        if self._pairs is not None:
+            _, _, inverse, keep = self._pairs
+            size = len(self._pairs[0])
+            v = valid[keep]
+
+            def per_pair(values):
+                return np.bincount(inverse, weights=np.where(v, values[keep], 0.0), minlength=size)
+
+            return _VariableSums(
+                pair=np.arange(size),
+                wy=per_pair(w * yv),
+                wx=per_pair(w * xv),
+                n=per_pair(np.ones_like(w)),
+                nw=per_pair(w),
+                positive=per_pair((w > 0).astype(float)),
+            )
+        code = np.where(valid, self._code, -1)
+        keep = code >= 0
+
+        def per_cell(values):
+            return np.bincount(code[keep], weights=values[keep], minlength=g)
+
+        reps = dict(replicates_y=None, replicates_x=None, presence=None)
+        if k.rep is not None:
+            reps = dict(
+                replicates_y=k.rep.cell_sums(code, yv, g),
+                replicates_x=k.rep.cell_sums(code, xv, g),
+                presence=k.rep.presence(code, g),
+            )
+        return _VariableSums(
+            pair=np.arange(g),
+            wy=per_cell(w * yv),
+            wx=per_cell(w * xv),
+            n=per_cell(np.ones_like(w)),
+            nw=per_cell(w),
+            positive=per_cell((w > 0).astype(float)),
+            **reps,
+        )
+
+    def _variable(self, statistic: str, variable: str, denominator: str | None) -> _VariableSums:
+        key = (statistic == "proportion", variable, denominator)
+        if key not in self._vars:
+            domain = self._code >= 0
+            y = self._column(variable, statistic, domain)
+            x = None if denominator is None else self._column(denominator, "ratio", domain)
+            self._vars[key] = self._sums(y, x)
+        return self._vars[key]
+
+    def forget(self, variable: str) -> None:
+        """Drop the sums kept for ``variable`` (as numerator or denominator), to free memory
+        once its estimates are made; they are read again if asked for."""
+        for key in [k for k in self._vars if variable in k[1:]]:
+            del self._vars[key]
+
+    # --- any coarser breakdown --------------------------------------------------------------------
+    def _coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+        """Coarse cells of ``by`` (observed, sorted, no missing value) and each finest cell's
+        (computed once per breakdown, shared by every variable)."""
+        key = tuple(by)
+        if key not in self._breakdowns:
+            self._breakdowns[key] = self._make_coarse(by)
+        labels, ids = self._breakdowns[key]
+        return labels.copy(), ids
+
+    def _make_coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+        unknown = [c for c in by if c not in self.by]
+        if unknown:
+            raise ConfigurationError(
+                f"{unknown} are not columns of these cell sums; they hold {self.by}"
+            )
+        if not by:
+            return pd.DataFrame(index=pd.RangeIndex(1)), np.zeros(len(self.labels), np.int64)
+        frame = self.labels[list(by)]
+        complete = frame.notna().all(axis=1).to_numpy()
+        ids = np.full(len(frame), -1, dtype=np.int64)
+        grouped = frame[complete].groupby(list(by), sort=True, observed=True)
+        ids[complete] = grouped.ngroup().to_numpy()
+        labels = grouped.size().index.to_frame(index=False)
+        for col in by:  # keep the source dtype
+            try:
+                labels[col] = labels[col].astype(frame[col].dtype)
+            except (TypeError, ValueError):
+                pass
+        return labels.reset_index(drop=True), ids
+
+    def estimate(
+        self,
+        statistic: str,
+        variable: str,
+        *,
+        denominator: str | None = None,
+        by: Sequence[str] | str | None = None,
+    ) -> Estimates:
+        """Estimate a statistic for the cells of ``by`` (a subset of :attr:`by`).
+
+        Parameters
+        ----------
+        statistic : {"mean", "proportion", "ratio", "total"}
+            As for :meth:`SurveyDesign.estimate` (quantiles need the rows: use it for them).
+        variable, denominator : str
+            The analysis column and, for a ratio, its denominator; read once per call of
+            :meth:`SurveyDesign.cell_sums`, whatever the number of breakdowns.
+        by : list of str, optional
+            The cells; ``None`` for the whole domain.
+
+        Returns
+        -------
+        Estimates
+            The same estimates, variances, degrees of freedom and covariance material as
+            :meth:`SurveyDesign.estimate` with ``by`` gives.
+        """
+        allowed("statistic", statistic, SUM_STATISTICS, EstimationOptionError)
+        if (denominator is not None) != (statistic == "ratio"):
+            raise EstimationOptionError("denominator= is needed by, and only by, a ratio")
+        cols = [] if by is None else [by] if isinstance(by, str) else list(by)
+        labels, ids = self._coarse(cols)
+        sums = self._variable(statistic, variable, denominator)
+        if self._pairs is not None:
+            est = self._linearised(sums, labels, ids, tuple(cols), statistic == "total")
+        else:
+            est = self._by_cell(sums, labels, ids, statistic == "total")
+        return Estimates(est, statistic)
+
+    def _value(self, num, den, total: bool) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return num if total else np.where(den != 0, num / den, np.nan)
+
+    def _pair_map(self, by: tuple, ids: np.ndarray, g: int) -> tuple:
+        """How the (finest cell, PSU) pairs add up into (coarse cell, PSU) pairs: computed once
+        per breakdown, shared by every variable."""
+        key = ("pairs", by)
+        if key not in self._breakdowns:
+            n_psus = self._kernels.taylor.n_psus
+            coarse = ids[self._pairs[0]]
+            ok = coarse >= 0
+            combined = coarse[ok] * n_psus + self._pairs[1][ok]
+            if g * n_psus <= 2**25:  # a dense count is much faster than sorting the pairs
+                present = np.flatnonzero(np.bincount(combined, minlength=g * n_psus))
+                lookup = np.full(g * n_psus, -1, dtype=np.int64)
+                lookup[present] = np.arange(len(present))
+                uniq, inverse = present, lookup[combined]
+            else:
+                uniq, inverse = np.unique(combined, return_inverse=True)
+            self._breakdowns[key] = (ok, inverse, uniq // n_psus, uniq % n_psus)
+        return self._breakdowns[key]
+
+    @staticmethod
+    def _distinct(cell: np.ndarray, other: np.ndarray, width: int, g: int) -> np.ndarray:
+        """How many distinct ``other`` values each cell holds."""
+        if g * width <= 2**25:
+            counts = np.bincount(cell * width + other, minlength=g * width)
+            return (counts.reshape(g, width) > 0).sum(axis=1)
+        return np.bincount(np.unique(cell * width + other) // width, minlength=g)
+
+    def _linearised(self, s: _VariableSums, labels, ids, by, total: bool) -> CellEstimate:
+        t = self._kernels.taylor
+        g = len(labels)
+        ok, inverse, c, p = self._pair_map(by, ids, g)
+        size = len(c)
+
+        def agg(values):
+            return np.bincount(inverse, weights=values[ok], minlength=size)
+
+        wy, wx, n, nw, pos = (agg(v) for v in (s.wy, s.wx, s.n, s.nw, s.positive))
+        num = np.bincount(c, weights=wy, minlength=g)
+        den = np.bincount(c, weights=wx, minlength=g)
+        value = self._value(num, den, total)
+        n_unw = np.bincount(c, weights=n, minlength=g)
+        n_w = np.bincount(c, weights=nw, minlength=g)
+        seen = pos > 0
+        psus = np.bincount(c[seen], minlength=g)
+        strata = self._distinct(c[seen], t.psu_stratum[p[seen]], t.n_strata, g)
+        df = (psus - strata).astype(float)
+        has = n > 0
+        if total:
+            score = wy
+        else:
+            r = np.where(np.isfinite(value), value, 0.0)[c]
+            inv = np.where(np.isfinite(value) & (den != 0), 1.0 / np.where(den != 0, den, 1.0), 0.0)
+            score = inv[c] * (wy - r * wx)
+        scores = sp.csr_matrix((score[has], (c[has], p[has])), shape=(g, t.n_psus))
+        present = None
+        if t.lonely_psu == "average" and t.lonely.any():
+            strata_of = t.psu_stratum[p[has]]
+            present = sp.csr_matrix((n[has], (c[has], strata_of)), shape=(g, t.n_strata))
+        variance = np.where(np.isfinite(value), t.variance(scores, present), np.nan)
+        return CellEstimate(
+            labels, value, variance, df, n_unw, n_w, scores=scores, present=present, taylor=t
+        )
+
+    def _by_cell(self, s: _VariableSums, labels, ids, total: bool) -> CellEstimate:
+        k = self._kernels
+        g = len(labels)
+        ok = ids >= 0
+        agg = sp.csr_matrix((np.ones(ok.sum()), (ids[ok], np.flatnonzero(ok))), shape=(g, len(ids)))
+        num, den, n_unw, n_w = (agg @ v for v in (s.wy, s.wx, s.n, s.nw))
+        value = self._value(num, den, total)
+        if k.rep is None:  # no design information
+            nan = np.full(g, np.nan)
+            return CellEstimate(labels, value, nan, nan.copy(), n_unw, n_w)
+        reps = np.asarray(agg @ s.replicates_y)
+        if not total:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                reps = reps / np.asarray(agg @ s.replicates_x)
+        df = k.rep.degrees_of_freedom_from(agg @ s.presence)
+        variance = k.rep.variance(reps, value)
+        return CellEstimate(
+            labels, value, variance, df, n_unw, n_w, replicates=reps, replicate_design=k.rep
+        )

@@ -1,0 +1,83 @@
+"""CellSums: estimates of every breakdown from one pass equal those of one call per breakdown."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mhr_indicators as mhr
+
+DIMS = ["sex", "age_group", "sector", "born_abroad"]
+STATISTICS = [
+    ("proportion", "emp", None),
+    ("mean", "earnings", None),
+    ("ratio", "unemployed", "in_labour_force"),
+    ("total", "emp", None),
+]
+
+
+@pytest.fixture(scope="module")
+def data() -> pd.DataFrame:
+    d = mhr.harmonise(mhr.load_example(), mhr.datasets.path("mappings/example_lfs.yaml"))
+    status = d["labour_status"]
+    d["emp"] = np.where(status.isna(), np.nan, (status == "employed").astype(float))
+    return d
+
+
+def _designs(d: pd.DataFrame) -> dict[str, mhr.SurveyDesign]:
+    first = d["stratum"].iloc[0]
+    one_psu = d[(d["stratum"] != first) | (d["psu"] == d.loc[d["stratum"] == first, "psu"].iloc[0])]
+    return {
+        "taylor": mhr.SurveyDesign(d, weights="weight", strata="stratum", psu="psu", fpc="fpc"),
+        "sdr": mhr.SurveyDesign(
+            d, weights="weight", replicate_weights=[f"rw{r}" for r in range(1, 81)], method="SDR"
+        ),
+        "none": mhr.SurveyDesign(d, weights="weight", variance="none"),
+        "lonely_average": mhr.SurveyDesign(
+            one_psu, weights="weight", strata="stratum", psu="psu", lonely_psu="average"
+        ),
+    }
+
+
+@pytest.mark.parametrize("kind", ["taylor", "sdr", "none", "lonely_average"])
+def test_every_breakdown_equals_its_own_call(data, kind):
+    design = _designs(data)[kind]
+    sums = design.cell_sums(DIMS, where="age >= 15")
+    for statistic, variable, denominator in STATISTICS:
+        ci = "logit" if statistic == "proportion" else "wald"
+        for size in range(len(DIMS) + 1):
+            for sub in itertools.combinations(DIMS, size):
+                by = list(sub) or None
+                got = sums.estimate(statistic, variable, denominator=denominator, by=by)
+                want = design.estimate(
+                    statistic, variable, denominator=denominator, by=by, where="age >= 15"
+                )
+                a, b = got.to_frame(ci), want.to_frame(ci)
+                assert len(a) == len(b), (statistic, sub)
+                for col in sub:  # the same cells, in the same order
+                    assert list(a[col].astype(str)) == list(b[col].astype(str))
+                for col in ("value", "se", "df", "n_unweighted", "n_weighted", "ci_lower"):
+                    np.testing.assert_allclose(a[col], b[col], rtol=1e-10, equal_nan=True)
+
+
+def test_a_missing_value_stays_in_coarser_cells(data):
+    """Rows with no sector are not in any sector cell, but are in the sex cells."""
+    design = mhr.SurveyDesign(data, weights="weight")
+    sums = design.cell_sums(["sex", "sector"])
+    by_sex = sums.estimate("total", "emp", by=["sex"]).to_frame().set_index("sex")
+    w = data["weight"] * data["emp"]
+    assert data["sector"].isna().any()
+    assert by_sex.loc["F", "value"] == pytest.approx(w[data["sex"] == "F"].sum(), rel=1e-12)
+    by_sector = sums.estimate("total", "emp", by=["sector"]).to_frame()
+    assert by_sector["value"].sum() == pytest.approx(w[data["sector"].notna()].sum(), rel=1e-12)
+
+
+def test_cell_sums_refuse_what_they_cannot_do(data):
+    sums = mhr.SurveyDesign(data, weights="weight").cell_sums(["sex"])
+    with pytest.raises(mhr.ConfigurationError, match="quantile"):
+        sums.estimate("quantile", "earnings")
+    with pytest.raises(mhr.ConfigurationError, match="not columns"):
+        sums.estimate("mean", "earnings", by=["age_group"])
