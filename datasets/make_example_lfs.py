@@ -218,6 +218,7 @@ def make(seed: int = SEED) -> pd.DataFrame:
     df["born_abroad"] = df["born_abroad"].astype(float)
     df.loc[ns, "legal_status"] = "not_stated"
     _add_modules(df, rng, mig, legal, employed, edu, age, female)
+    _add_rights_modules(df, rng, mig, legal, employed, age, female)
 
     bands = [0, 15, 25, 35, 45, 55, 65, 200]
     labels = ["Y0T14", "Y15T24", "Y25T34", "Y35T44", "Y45T54", "Y55T64", "Y_GE65"]
@@ -296,6 +297,64 @@ def _add_modules(df, rng, mig, legal, employed, edu, age, female) -> None:
     df["union_member"] = np.where(employed & ~self_employed, union.astype(float), np.nan)
 
 
+def _add_rights_modules(df, rng, mig, legal, employed, age, female) -> None:
+    """Variables of the rights added in catalogue 2026.12.0 (forced labour, domestic work,
+    children, standard of living, violence), drawn after every earlier variable, so that adding
+    them left every earlier column unchanged."""
+    n = len(df)
+    u = rng.random
+    irregular = legal == "irregular"
+    temporary = np.isin(legal, ["temporary_resident", "irregular"])
+    # derived from earlier draws (no new random numbers): employees are the employed with a
+    # contract type (the self-employed have none); recently recruited migrant workers are the
+    # employed foreign-born on temporary or irregular status (the recruitment-cost module)
+    employee = employed & df["temporary_contract"].notna().to_numpy()
+    df["employee"] = np.where(employed, employee.astype(float), np.nan)
+    recent = employed & mig & temporary
+    df["recently_recruited"] = np.where(employed, recent.astype(float), np.nan)
+    # available to work more hours (asked of every employed person)
+    df["available_more_hours"] = np.where(employed, (u(n) < 0.8).astype(float), np.nan)
+    # forced labour (20th ICLS guidelines), identity documents held by the employer
+    p_forced = np.where(mig, 0.035, 0.004) * np.where(irregular, 3.0, 1.0)
+    df["forced_labour"] = np.where(employed, (u(n) < p_forced).astype(float), np.nan)
+    p_docs = np.where(mig, 0.06, 0.003) * np.where(temporary, 2.0, 1.0)
+    df["documents_retained"] = np.where(employee, (u(n) < p_docs).astype(float), np.nan)
+    # pay below the minimum wage (employees) and no weekly rest of 24 hours: worse in
+    # domestic work (ISIC section T)
+    domestic = df["sector"].to_numpy() == "T"
+    p_below = np.clip(np.where(mig, 0.12, 0.05) * np.where(domestic, 3.0, 1.0), 0, 0.9)
+    df["below_minimum_wage"] = np.where(employee, (u(n) < p_below).astype(float), np.nan)
+    p_no_rest = np.where(mig, 0.06, 0.03) * np.where(domestic, 4.0, 1.0)
+    df["weekly_rest"] = np.where(employed, (u(n) >= p_no_rest).astype(float), np.nan)
+    # child labour, ages 5-17 (SDG 8.7.1)
+    child = (age >= 5) & (age <= 17)
+    p_child = np.where(mig, 0.04, 0.015) * np.where(age >= 12, 1.5, 1.0)
+    df["child_labour"] = np.where(child, (u(n) < p_child).astype(float), np.nan)
+    # violence in the last 12 months, ages 15+ (SDG 16.1.3), bias-motivated crime, and
+    # intimate-partner violence against ever-partnered women (SDG 5.2.1)
+    older = age >= 15
+    p_violence = np.where(mig, 0.16, 0.11)
+    df["violence_victim"] = np.where(older, (u(n) < p_violence).astype(float), np.nan)
+    p_bias = np.where(mig, 0.05, 0.01)
+    df["bias_crime_victim"] = np.where(older, (u(n) < p_bias).astype(float), np.nan)
+    partnered = female & older & (u(n) < 0.8)
+    p_partner = np.where(mig, 0.07, 0.05)
+    df["partner_violence"] = np.where(partnered, (u(n) < p_partner).astype(float), np.nan)
+    # household food insecurity (FIES, SDG 2.1.2), food assistance, drinking water and
+    # sanitation services (SDG 6.1.1, 6.2.1), shared by every member
+    households, hh_idx = np.unique(df["household_id"], return_inverse=True)
+    hh_mig = np.zeros(len(households))
+    np.maximum.at(hh_mig, hh_idx, mig.astype(float))
+    hh_mig = hh_mig.astype(bool)
+    h = len(households)
+    df["food_insecure"] = (rng.random(h) < np.where(hh_mig, 0.18, 0.07))[hh_idx].astype(int)
+    df["food_assistance"] = (rng.random(h) < np.where(hh_mig, 0.3, 0.45))[hh_idx].astype(int)
+    water = rng.random(h) < np.where(hh_mig, 0.9, 0.97)
+    df["safely_managed_water"] = water[hh_idx].astype(int)
+    sanitation = rng.random(h) < np.where(hh_mig, 0.85, 0.95)
+    df["safely_managed_sanitation"] = sanitation[hh_idx].astype(int)
+
+
 def make_stock(df: pd.DataFrame) -> pd.DataFrame:
     """A tidy migrant-stock table for XSY: 2024 from the survey's weighted totals (rounded),
     2019 invented (90% of the 2024 stock, 97% of the population)."""
@@ -345,30 +404,94 @@ ADMIN = [  # (measure, sex, population, value): invented administrative counts f
     ("discrimination_complaints_investigated", "_T", "total", 168),
     ("labour_inspections_migrant_sectors", "_T", "total", 1300),
     ("establishments_migrant_sectors", "_T", "total", 21000),
+    # added with catalogue 2026.12.0
+    ("occupational_injuries_fatal", "_T", "foreign_born", 6),
+    ("occupational_injuries_fatal", "_T", "native_born", 14),
+    ("occupational_injuries_nonfatal", "_T", "foreign_born", 404),
+    ("occupational_injuries_nonfatal", "_T", "native_born", 1636),
+    ("remittance_cost", "_T", "total", 126),  # 10 corridors x USD 200: fees + FX margin
+    ("remittance_amount", "_T", "total", 2000),
+    ("deaths_immigration_detention", "_T", "total", 2),
+    ("ill_treatment_complaints_detention", "_T", "total", 18),
+    ("ill_treatment_complaints_investigated", "_T", "total", 12),
+    ("border_killed_injured", "_T", "total", 23),
+    ("removal_cases", "_T", "total", 1900),
+    ("removal_cases_legal_representation", "_T", "total", 1140),
+    ("removal_cases_interpretation_needed", "_T", "total", 1500),
+    ("removal_cases_interpreter", "_T", "total", 1380),
+    ("labour_claims_closed", "_T", "foreign_citizen", 420),
+    ("labour_claims_closed", "_T", "national", 2600),
+    ("labour_claims_remedied", "_T", "foreign_citizen", 231),
+    ("labour_claims_remedied", "_T", "national", 1690),
+    ("family_reunification_decisions", "_T", "total", 3100),
+    ("family_reunification_decision_days", "_T", "total", 589000),
+    ("family_reunification_granted", "_T", "total", 2480),
+    ("unaccompanied_children_identified", "_T", "total", 120),
+    ("unaccompanied_children_guardian", "_T", "total", 97),
+    ("births", "_T", "children_of_foreign_citizen_mothers", 2400),
+    ("births", "_T", "children_of_national_mothers", 18100),
+    ("births_registered_in_time", "_T", "children_of_foreign_citizen_mothers", 2150),
+    ("births_registered_in_time", "_T", "children_of_national_mothers", 17800),
+    ("homeless_persons", "_T", "foreign_citizen", 1150),
+    ("homeless_persons", "_T", "national", 2900),
+    ("residents", "_T", "foreign_citizen", 169860),
+    ("residents", "_T", "national", 1741930),
+    ("hate_crimes_migrants_recorded", "_T", "total", 140),
+    ("hate_crimes_migrants_prosecuted", "_T", "total", 52),
+    ("residence_permits_valid", "_T", "foreign_citizen", 150000),
+    ("residence_permits_long_term", "_T", "foreign_citizen", 61500),
+    ("asylum_decisions_first_instance", "_T", "total", 4200),
+    ("asylum_decisions_first_instance", "F", "total", 1600),
+    ("asylum_decisions_first_instance", "M", "total", 2600),
+    ("asylum_decisions_positive", "_T", "total", 1890),
+    ("asylum_decisions_positive", "F", "total", 800),
+    ("asylum_decisions_positive", "M", "total", 1090),
+    ("asylum_decision_days", "_T", "total", 1008000),
 ]
 
-LEGAL = [  # (instrument, instrument_type, status, year): invented legal records for XSY
-    ("ICRMW", "treaty", "not_signed", None),
-    ("ICESCR", "treaty", "ratified", 1976),
-    ("ICCPR", "treaty", "ratified", 1978),
-    ("CAT", "treaty", "ratified", 1989),
-    ("ICERD", "treaty", "ratified", 1970),
-    ("CEDAW", "treaty", "ratified", 1983),
-    ("CRC", "treaty", "ratified", 1991),
-    ("CPED", "treaty", "signed", None),
-    ("ILO-C097", "ilo_convention", "not_signed", None),
-    ("ILO-C143", "ilo_convention", "not_signed", None),
-    ("ILO-C189", "ilo_convention", "ratified", 2019),
-    ("PALERMO-PROTOCOL", "treaty", "ratified", 2005),
-    ("POLICY-NO-CHILD-DETENTION", "policy", "not_in_force", None),
-    ("POLICY-HEALTH-IRREGULAR-ACCESS", "policy", "in_force", 2021),
-    ("POLICY-SCHOOL-ENROLMENT-ALL", "policy", "in_force", 2010),
-    ("POLICY-ANTIDISCRIMINATION-ALL-MIGRANTS", "policy", "in_force", 2015),
-    ("POLICY-RENTAL-NONDISCRIMINATION", "policy", "not_in_force", None),
-    ("POLICY-LOCAL-VOTING-FOREIGN-RESIDENTS", "policy", "in_force", 2008),
-    ("SSA-IND", "social_security_agreement", "in_force", 2016),
-    ("SSA-PHL", "social_security_agreement", "in_force", 2012),
-    ("SSA-MEX", "social_security_agreement", "not_in_force", None),
+LEGAL = [  # (instrument, instrument_type, status, year, coverage): invented records for XSY
+    # coverage (laws and policies): all_migrants (regardless of status), regular_only, none
+    ("ICRMW", "treaty", "not_signed", None, None),
+    ("ICESCR", "treaty", "ratified", 1976, None),
+    ("ICCPR", "treaty", "ratified", 1978, None),
+    ("CAT", "treaty", "ratified", 1989, None),
+    ("ICERD", "treaty", "ratified", 1970, None),
+    ("CEDAW", "treaty", "ratified", 1983, None),
+    ("CRC", "treaty", "ratified", 1991, None),
+    ("CPED", "treaty", "signed", None, None),
+    ("ILO-C097", "ilo_convention", "not_signed", None, None),
+    ("ILO-C143", "ilo_convention", "not_signed", None, None),
+    ("ILO-C189", "ilo_convention", "ratified", 2019, None),
+    ("PALERMO-PROTOCOL", "treaty", "ratified", 2005, None),
+    ("POLICY-NO-CHILD-DETENTION", "policy", "not_in_force", None, "none"),
+    ("POLICY-HEALTH-IRREGULAR-ACCESS", "policy", "in_force", 2021, "all_migrants"),
+    ("POLICY-SCHOOL-ENROLMENT-ALL", "policy", "in_force", 2010, "all_migrants"),
+    ("POLICY-ANTIDISCRIMINATION-ALL-MIGRANTS", "policy", "in_force", 2015, "all_migrants"),
+    ("POLICY-RENTAL-NONDISCRIMINATION", "policy", "not_in_force", None, "none"),
+    ("POLICY-LOCAL-VOTING-FOREIGN-RESIDENTS", "policy", "in_force", 2008, "regular_only"),
+    ("SSA-IND", "social_security_agreement", "in_force", 2016, None),
+    ("SSA-PHL", "social_security_agreement", "in_force", 2012, None),
+    ("SSA-MEX", "social_security_agreement", "not_in_force", None, None),
+    # added with catalogue 2026.12.0
+    ("OPCAT", "treaty", "ratified", 2012, None),
+    ("ILO-P029", "ilo_convention", "ratified", 2017, None),
+    ("ILO-C181", "ilo_convention", "not_signed", None, None),
+    ("ILO-C182", "ilo_convention", "ratified", 2001, None),
+    ("REFUGEE-CONVENTION-1951", "treaty", "ratified", 1960, None),
+    ("REFUGEE-PROTOCOL-1967", "treaty", "ratified", 1968, None),
+    ("STATELESSNESS-CONVENTION-1954", "treaty", "ratified", 1999, None),
+    ("STATELESSNESS-CONVENTION-1961", "treaty", "not_signed", None, None),
+    ("SMUGGLING-PROTOCOL", "treaty", "ratified", 2005, None),
+    ("POLICY-HEALTH-CARE-BEYOND-EMERGENCIES", "policy", "in_force", 2021, "all_migrants"),
+    ("POLICY-HEALTH-FIREWALL", "policy", "not_in_force", None, "none"),
+    ("POLICY-REMOVAL-INDIVIDUAL-ASSESSMENT", "policy", "in_force", 2008, "all_migrants"),
+    ("POLICY-LEGAL-AID-DETENTION-REMOVAL", "policy", "in_force", 2012, "regular_only"),
+    ("POLICY-FAMILY-REUNIFICATION-TEMPORARY-WORKERS", "policy", "not_in_force", None, "none"),
+    ("POLICY-FAMILY-REUNIFICATION-PROTECTION", "policy", "in_force", 2015, "regular_only"),
+    ("POLICY-BIRTH-REGISTRATION-ALL", "policy", "in_force", 1995, "all_migrants"),
+    ("POLICY-FOOD-ASSISTANCE-ALL", "policy", "not_in_force", None, "none"),
+    ("POLICY-HATE-CRIME-MIGRANTS", "policy", "in_force", 2011, "all_migrants"),
+    ("SDG1072-DOMAIN1-MIGRANT-RIGHTS", "policy_assessment", "in_force", 2023, None),
 ]
 
 
@@ -381,7 +504,9 @@ def main() -> None:
     admin.insert(0, "time_period", "2024")
     admin.insert(0, "ref_area", REF_AREA)
     admin.to_csv(OUT / "example_admin.csv", index=False)
-    legal = pd.DataFrame(LEGAL, columns=["instrument", "instrument_type", "status", "year"])
+    legal = pd.DataFrame(
+        LEGAL, columns=["instrument", "instrument_type", "status", "year", "coverage"]
+    )
     legal.insert(0, "ref_area", REF_AREA)
     legal["year"] = legal["year"].astype("Int64")
     legal["as_of"] = "2024"

@@ -43,7 +43,9 @@ AGGREGATE_COLUMNS: dict[str, list[str]] = {
 }
 
 # --- the catalogue --------------------------------------------------------------------------------
-IndicatorType = Literal["structural", "process", "outcome"]
+#: ``context``: background statistics about the migrant population (its size and make-up), not a
+#: structural, process or outcome indicator of any right.
+IndicatorType = Literal["structural", "process", "outcome", "context"]
 INDICATOR_TYPES: tuple[str, ...] = get_args(IndicatorType)
 
 Statistic = Literal[

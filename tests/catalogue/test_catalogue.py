@@ -31,7 +31,8 @@ def test_shipped_catalogue_loads_and_filters():
     frame = cat.to_frame()
     assert list(frame["id"]) == cat.ids
     assert {"id", "name", "right", "type", "unit", "references"} <= set(frame.columns)
-    assert "66 indicators" in repr(cat) and "WORK.O.UR" in cat._repr_html_()
+    assert f"{len(cat)} indicators" in repr(cat) and "WORK.O.UR" in cat._repr_html_()
+    assert len(cat) == 119
     with pytest.raises(KeyError, match="did you mean WORK.O.UR"):
         cat["WORK.O.URR"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import mhr_indicators as mhr
 from mhr_indicators.catalogue.coverage import coverage
@@ -58,3 +59,22 @@ def test_cli_docs_and_coverage(tmp_path, capsys):
     assert "indicators can be computed" in out and "WORK.O.PAY_GAP" in out
     table = pd.read_csv(csv)
     assert len(table) == 200
+
+
+def test_reference_shows_the_guide_view_of_each_right():
+    """Each right's page: attributes x structural / process / outcome with the ids, a coverage
+    note, context indicators under their own heading, retired ones apart (issue 13)."""
+    from mhr_indicators.catalogue import render as render_module
+
+    if not hasattr(render_module, "_guide_view"):
+        pytest.skip("the Guide view is not rendered yet (render.py patch of issue 13)")
+    pages = render(mhr.load_catalogue())
+    torture = pages["torture.md"]
+    assert "| attribute | structural | process | outcome |" in torture
+    assert "[TORTURE.S.CAT](#" in torture and "Coverage:" in torture
+    assert "## Context indicators" in pages["context.md"]
+    assert "CONTEXT.O.STOCK_PCT" in pages["context.md"]
+    work = pages["work.md"]
+    assert "## Retired indicators" in work
+    assert work.index("## Retired indicators") < work.index("### WORK.O.INJURY_RATE")
+    assert "| outcome (retired) |" in pages["index.md"]

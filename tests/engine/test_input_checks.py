@@ -88,3 +88,29 @@ def test_a_confidence_level_outside_0_1_is_a_usage_error(example, level):
         mhr.compute(["WORK.O.EPR"], survey=design, level=level)
     with pytest.raises(ValueError):  # a ConfigurationError is also a ValueError
         mhr.compute(["WORK.O.EPR"], survey=design, errors="sometimes")
+
+
+def test_admin_rates_over_the_stock_whatever_the_columns_of_each():
+    """An admin table with an age_group column (all _T) and a stock table without one give the
+    same rates as when neither has it: the missing column is the total, not a lost row."""
+    from ..conftest import REPO
+
+    admin = pd.read_csv(REPO / "datasets" / "example_admin.csv")
+    stock = pd.read_csv(REPO / "datasets" / "example_stock.csv")
+    ids = ["LIBERTY.O.DETENTION_RATE"]
+    plain = admin.drop(columns=["age_group"], errors="ignore")
+    want = mhr.compute(ids, admin=plain, stock=stock, errors="collect").table
+    assert want["value"].notna().any()
+    got = mhr.compute(ids, admin=plain.assign(age_group="_T"), stock=stock, errors="collect")
+    cols = ["time_period", "sex", "value"]
+    pd.testing.assert_frame_equal(got.table[cols], want[cols])
+
+
+def test_a_retired_indicator_still_computes_with_a_warning(example):
+    retired = next(iter(mhr.load_catalogue().filter(retired=True)), None)
+    if retired is None:
+        pytest.skip("no retired indicator in this catalogue version")
+    with pytest.warns(FutureWarning, match="retired"):
+        mhr.compute(
+            [retired.id], survey=mhr.SurveyDesign(example, weights="weight"), errors="collect"
+        )

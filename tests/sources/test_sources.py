@@ -101,12 +101,14 @@ def test_structural_indicators_from_records():
         errors="collect",
     )
     missing = set(res.issues["indicator_id"])
-    # instruments the UN treaty tables do not hold (ILO conventions, the Palermo Protocol,
-    # national laws and policies) are reported as missing input, never guessed
+    # instruments the UN treaty tables do not hold (ILO conventions, the Palermo and Smuggling
+    # Protocols, the refugee and statelessness conventions, national laws and policies, the SDG
+    # 10.7.2 assessment) are reported as missing input, never guessed
+    outside = ("ILO-", "POLICY-", "PALERMO", "SMUGGLING-", "REFUGEE-", "STATELESSNESS-", "SDG")
     assert missing == {
         i.id
         for i in mhr.load_catalogue().filter(type="structural")
-        if not i.variable or i.variable.startswith(("ILO-", "POLICY-", "PALERMO"))
+        if not i.variable or i.variable.startswith(outside)
     }
     assert "WORK.S.ICRMW" not in missing
     icrmw = res.select(indicator="WORK.S.ICRMW").table.set_index("ref_area")

@@ -72,6 +72,7 @@ class Catalogue:
         type: str | None = None,
         source_kind: str | None = None,
         statistic: str | None = None,
+        retired: bool | None = None,
     ) -> Catalogue:
         """The indicators matching every given criterion.
 
@@ -79,11 +80,15 @@ class Catalogue:
         ----------
         right, type, source_kind, statistic : str, optional
             E.g. ``right="work"``, ``type="outcome"``, ``source_kind="survey"``.
+        retired : bool, optional
+            ``False`` for the current indicators only, ``True`` for the retired ones (kept so
+            that jobs written for an earlier catalogue version still run).
         """
         keep = [
             ind
             for ind in self
-            if (right is None or ind.right == right)
+            if (retired is None or (ind.retired is not None) == retired)
+            and (right is None or ind.right == right)
             and (type is None or ind.type == type)
             and (source_kind is None or source_kind in ind.source_kind)
             and (statistic is None or ind.statistic == statistic)

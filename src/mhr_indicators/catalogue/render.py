@@ -12,7 +12,9 @@ from ..io.tables import atomic_write
 from .load import Catalogue
 from .spec import Indicator
 
-TYPES = ("structural", "process", "outcome")
+TYPES = ("structural", "process", "outcome", "context")
+#: The Guide's three types: one column each in a right's attributes table.
+GUIDE_TYPES = ("structural", "process", "outcome")
 HEADER = "<!-- Generated from indicators/*.yaml by `mhr catalogue docs`: do not edit by hand. -->"
 
 
@@ -58,7 +60,51 @@ def _indicator_section(ind: Indicator) -> list[str]:
         lines += ["", "References: " + "; ".join(_cell(r) for r in ind.references) + "."]
     if ind.notes:
         lines += ["", f"Note: {ind.notes.strip()}"]
+    if ind.deprecation:
+        lines += ["", f"Retired: {ind.deprecation}."]
     return [*lines, ""]
+
+
+def _guide_view(right: dict, inds: list[Indicator]) -> list[str]:
+    """The Guide's view of a right: attributes x structural / process / outcome, with the ids of
+    the current indicators in the cells, and the attributes still without an indicator of some
+    type."""
+    attributes = list(right.get("attributes") or [])
+    current = [i for i in inds if i.retired is None and i.type in GUIDE_TYPES]
+    if not attributes or not current:
+        return []
+    lines = [
+        "## Attributes and indicator types",
+        "",
+        "| attribute | " + " | ".join(GUIDE_TYPES) + " |",
+        "| --- |" + " --- |" * len(GUIDE_TYPES),
+    ]
+    gaps = []
+    for attribute in attributes:
+        cells = []
+        for kind in GUIDE_TYPES:
+            ids = [i.id for i in current if i.attribute == attribute and i.type == kind]
+            cells.append(", ".join(f"[{i}](#{_anchor_of(i, inds)})" for i in ids))
+            if not ids:
+                gaps.append((attribute, kind))
+        lines.append(f"| {_cell(attribute)} | " + " | ".join(cells) + " |")
+    lines.append("")
+    if gaps:
+        missing: dict[str, list[str]] = {}
+        for attribute, kind in gaps:
+            missing.setdefault(attribute, []).append(kind)
+        lines.append(
+            "Coverage: still without an indicator — "
+            + "; ".join(f"{a} ({', '.join(k)})" for a, k in missing.items())
+            + "."
+        )
+    else:
+        lines.append("Coverage: every attribute has structural, process and outcome indicators.")
+    return [*lines, ""]
+
+
+def _anchor_of(ind_id: str, inds: list[Indicator]) -> str:
+    return next(_anchor(i) for i in inds if i.id == ind_id)
 
 
 def render(cat: Catalogue) -> dict[str, str]:
@@ -78,8 +124,9 @@ def render(cat: Catalogue) -> dict[str, str]:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for ind in cat:
+        kind = f"{ind.type} (retired)" if ind.retired is not None else ind.type
         index.append(
-            f"| [{ind.id}]({ind.right}.md#{_anchor(ind)}) | {ind.right} | {ind.type} | "
+            f"| [{ind.id}]({ind.right}.md#{_anchor(ind)}) | {ind.right} | {kind} | "
             f"{_cell(ind.name)} | {ind.unit} | {', '.join(ind.source_kind)} |"
         )
     pages["index.md"] = "\n".join(index) + "\n"
@@ -90,12 +137,24 @@ def render(cat: Catalogue) -> dict[str, str]:
             lines += ["Normative sources: " + "; ".join(right["references"]) + ".", ""]
         if right.get("attributes"):
             lines += ["Attributes: " + "; ".join(right["attributes"]) + ".", ""]
+        lines += _guide_view(right, inds)
         for kind in TYPES:
-            group = [i for i in inds if i.type == kind]
+            group = [i for i in inds if i.type == kind and i.retired is None]
             if group:
                 lines += [f"## {kind.capitalize()} indicators", ""]
                 for ind in group:
                     lines += _indicator_section(ind)
+        retired = [i for i in inds if i.retired is not None]
+        if retired:
+            lines += [
+                "## Retired indicators",
+                "",
+                "Kept with their old definitions so that jobs written for earlier catalogue "
+                "versions still run; use their successors.",
+                "",
+            ]
+            for ind in retired:
+                lines += _indicator_section(ind)
         pages[f"{right_id}.md"] = "\n".join(lines).rstrip() + "\n"
     return pages
 

@@ -8,6 +8,7 @@ grammar (:mod:`mhr_indicators.filters`), so a spec with a bad filter never loads
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -29,7 +30,10 @@ from ..vocab import (
     Unit,
 )
 
-__all__ = ["GROUP_LABELS", "UNIT_MULTIPLIER", "Indicator", "Reference"]
+#: ``RIGHT.T.NAME``: T is S(tructural), P(rocess) or O(utcome); context indicators keep ``O``.
+ID_PATTERN = re.compile(r"^[A-Z]+\.[SPO]\.[A-Z0-9_]+$")
+
+__all__ = ["GROUP_LABELS", "UNIT_MULTIPLIER", "Indicator", "Reference", "Retirement"]
 
 
 class Reference(BaseModel):
@@ -59,6 +63,28 @@ class Reference(BaseModel):
         return " ".join(parts)
 
 
+class Retirement(BaseModel):
+    """When and why an indicator was retired, and the indicators that replace it.
+
+    A retired indicator stays in the catalogue, with its old definition, so that a batch job
+    written for an earlier catalogue version still runs; new work should use ``replaced_by``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str
+    reason: str
+    replaced_by: list[str] = Field(default_factory=list)
+
+    @field_validator("replaced_by")
+    @classmethod
+    def _ids(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not ID_PATTERN.fullmatch(v)]
+        if bad:
+            raise ValueError(f"replaced_by lists ids that are not catalogue ids: {bad}")
+        return value
+
+
 class Indicator(BaseModel):
     """One indicator of the catalogue.
 
@@ -66,6 +92,9 @@ class Indicator(BaseModel):
     ----------
     id : str
         Stable identifier, ``RIGHT.T.NAME`` with T = S(tructural), P(rocess) or O(utcome).
+    type : str
+        ``structural``, ``process``, ``outcome`` (the OHCHR framework), or ``context`` for
+        background statistics about the migrant population that measure no right.
     statistic : str
         ``proportion`` (share of ``population`` meeting ``numerator``, a filter, or with
         ``variable`` = 1), ``mean`` / ``quantile`` / ``total`` of ``variable``, ``ratio`` of the
@@ -77,11 +106,14 @@ class Indicator(BaseModel):
     population : str
         Eligibility filter: the denominator's population. A rate's numerator is counted inside it,
         so numerator and denominator always cover the same population (matching coverage).
+    retired : Retirement, optional
+        Set when the indicator is retired: it stays loadable with its old definition, and
+        :attr:`deprecation` names its successors.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^[A-Z]+\.[SPO]\.[A-Z0-9_]+$")
+    id: str = Field(pattern=ID_PATTERN.pattern)
     name: str
     description: str
     right: str
@@ -105,6 +137,7 @@ class Indicator(BaseModel):
     disaggregations: list[Dimension] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     notes: str | None = None
+    retired: Retirement | None = None
 
     @field_validator("population")
     @classmethod
@@ -169,6 +202,17 @@ class Indicator(BaseModel):
         return self
 
     # --- derived -------------------------------------------------------------------------------
+    @property
+    def deprecation(self) -> str | None:
+        """The message to show when a retired indicator is used (``None`` when it is current)."""
+        if self.retired is None:
+            return None
+        use = f"; use {', '.join(self.retired.replaced_by)}" if self.retired.replaced_by else ""
+        return (
+            f"{self.id} was retired in catalogue {self.retired.version} "
+            f"({self.retired.reason}){use}"
+        )
+
     @property
     def multiplier(self) -> float:
         """Factor turning the statistic into the unit (100 for percent, 1 otherwise)."""

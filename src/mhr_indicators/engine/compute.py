@@ -8,6 +8,7 @@ An indicator that cannot be computed either raises, or is recorded in the result
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -33,6 +34,7 @@ from ..vocab import (
     INPUT_ARGUMENT,
     INTERSECTIONAL,
     RESULT_COLUMNS,
+    TOTAL,
     ErrorMode,
     IssueCode,
     allowed,
@@ -46,15 +48,25 @@ __all__ = ["compute", "issue_record"]
 
 
 def _resolve(indicators, cat: Catalogue | None) -> list[Indicator]:
+    """The specs asked for; a retired one is computed with its old definition, and a warning
+    names its successors."""
     if isinstance(indicators, (str, Indicator)):
         indicators = [indicators]
     out = []
     for item in indicators:
-        if isinstance(item, Indicator):
-            out.append(item)
-        else:
-            out.append((cat or load_catalogue())[item])
+        ind = item if isinstance(item, Indicator) else (cat or load_catalogue())[item]
+        if ind.deprecation and not isinstance(indicators, Catalogue):
+            warnings.warn(ind.deprecation, FutureWarning, stacklevel=3)
+        out.append(ind)
     return out
+
+
+def _stacked(admin: pd.DataFrame, stock: pd.DataFrame) -> pd.DataFrame:
+    """Administrative counts and the stock table in one table, for rates over the stock: a
+    dimension one of them lacks is its total (``_T``) there, never a missing cell."""
+    dims = [d for d in DIMENSIONS if d in admin.columns or d in stock.columns]
+    parts = [t.assign(**{d: TOTAL for d in dims if d not in t.columns}) for t in (admin, stock)]
+    return pd.concat(parts, ignore_index=True)
 
 
 def issue_record(exc: MhrError) -> dict[str, str]:
@@ -300,7 +312,7 @@ def compute(
             table = inputs[kinds[0]]
             if kinds[0] == "admin" and stock is not None:
                 # administrative counts over denominators from the stock table
-                table = pd.concat([table, stock], ignore_index=True)
+                table = _stacked(table, stock)
             parts.append(_aggregate_indicator(ind, table, kinds[0], dims, issues, source))
         except MhrError as exc:
             issues.report(exc, ind.id)

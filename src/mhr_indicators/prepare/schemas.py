@@ -100,6 +100,22 @@ class SurveyMicrodata(pa.DataFrameModel):
     housing_cost_overburden: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     social_housing: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     union_member: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    # catalogue 2026.12.0: forced labour, domestic work, children, standard of living, violence
+    employee: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    recently_recruited: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    available_more_hours: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    forced_labour: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    documents_retained: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    below_minimum_wage: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    weekly_rest: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    child_labour: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    violence_victim: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    bias_crime_victim: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    partner_violence: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    food_insecure: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    food_assistance: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    safely_managed_water: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
+    safely_managed_sanitation: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
 
     @pa.check("ref_area", name="assigned_subdivision")
     @classmethod
@@ -157,6 +173,10 @@ class Ratifications(pa.DataFrameModel):
         isin=["ratified", "signed", "not_signed", "denounced", "in_force", "not_in_force"]
     )
     year: Optional[Series] = pa.Field(ge=1945, le=2100, nullable=True)
+    #: whom a law or policy covers (empty for treaties): see datasets/templates/README.md
+    coverage: Optional[Series] = pa.Field(
+        isin=["all_migrants", "regular_only", "none"], nullable=True
+    )
 
     @pa.check("ref_area", name="assigned_subdivision")
     @classmethod
