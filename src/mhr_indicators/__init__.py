@@ -12,6 +12,7 @@ The public API, in the order of the pipeline (``docs/architecture.md``):
   conventions); :class:`Estimates` — cell estimates with their covariance and contrasts;
 - :func:`compute` — indicators + data -> :class:`Results` (the tidy results table, its issues
   and metadata); :func:`read_results`, :func:`concat_results`; :class:`QualityRules`;
+- :mod:`~mhr_indicators.plot` — country profiles and charts from results;
 - :func:`parse_filter` — the whitelisted filter grammar;
 - the error types, all derived from :class:`MhrError`.
 """
@@ -37,6 +38,7 @@ from .errors import (
     SpecError,
 )
 from .filters import Filter, parse_filter
+from . import plot
 from .io import datasets
 from .io.datasets import load_example
 from .io.tables import read_table
@@ -78,6 +80,7 @@ __all__ = [
     "load_example",
     "load_mapping",
     "parse_filter",
+    "plot",
     "read_results",
     "read_table",
     "validate",
