@@ -17,6 +17,7 @@ The public API, in the order of the pipeline (``docs/architecture.md``):
 - the error types, all derived from :class:`MhrError`.
 """
 
+from . import plot
 from ._version import __version__
 from .catalogue.coverage import coverage
 from .catalogue.load import Catalogue, load_catalogue
@@ -38,7 +39,6 @@ from .errors import (
     SpecError,
 )
 from .filters import Filter, parse_filter
-from . import plot
 from .io import datasets
 from .io.datasets import load_example
 from .io.tables import read_table
