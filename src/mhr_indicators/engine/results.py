@@ -343,14 +343,14 @@ def read_results(path: str | os.PathLike) -> Results:
         raise MhrError(f"cannot read results from {p}: use a .parquet or .csv file")
     meta = read_metadata(p)
     issues = meta.pop("issues", None)
-    if suffix == ".parquet":
-        return Results(pd.read_parquet(p), issues, meta)
     text = dict(keep_default_na=False, na_values=[""])  # "NA" (Namibia) stays a code
-    dtypes = {c: str for c in _TEXT} | {"n_unweighted": "Int64", "suppressed": "boolean"}
-    table = pd.read_csv(p, dtype=dtypes, **text)
-    side = p.with_name(p.stem + ".issues.csv")
+    side = p.with_name(p.stem + ".issues.csv")  # written beside results by batch jobs too
     if issues is None and side.is_file():
         issues = pd.read_csv(side, dtype=str, **text)
+    if suffix == ".parquet":
+        return Results(pd.read_parquet(p), issues, meta)
+    dtypes = {c: str for c in _TEXT} | {"n_unweighted": "Int64", "suppressed": "boolean"}
+    table = pd.read_csv(p, dtype=dtypes, **text)
     return Results(table, issues, meta)
 
 
