@@ -338,3 +338,34 @@ def test_real_engine_headline_gap_is_difference():
     assert len(both) > 0
     diff = both["migrant_value"] - both["reference_value"]
     np.testing.assert_allclose(both["gap"], diff, rtol=0, atol=1e-9)
+
+
+def test_headline_of_a_context_figure_counted_differently_in_two_areas():
+    """UN DESA counts foreign-born people in one country and foreign citizens in another: both
+    are the migrant group of their area, neither is a reference group."""
+    rows = []
+    for area, pop, value in [("CMR", "foreign_born", 1.8), ("CAF", "foreign_citizen", 1.6)]:
+        row = {c: None for c in RESULT_COLUMNS}
+        row.update(
+            indicator_id="CONTEXT.O.STOCK_PCT",
+            type="context",
+            right="context",
+            attribute="stock",
+            ref_area=area,
+            time_period="2020",
+            population=pop,
+            sex="_T",
+            age_group="_T",
+            sector="_T",
+            legal_status="_T",
+            value=value,
+            unit="percent",
+            flag="",
+            suppressed=False,
+            source="UN DESA",
+        )
+        rows.append(row)
+    head = Results(pd.DataFrame(rows)).headline().set_index("ref_area")
+    assert head.loc["CMR", "migrant_value"] == 1.8 and head.loc["CAF", "migrant_value"] == 1.6
+    assert head.loc["CAF", "migrant_group"] == "foreign_citizen"
+    assert head["reference_group"].isna().all()

@@ -29,6 +29,9 @@ _SIDE = ["value", "ci_lower", "ci_upper", "flag", "suppressed"]
 Groups = Mapping[str, Mapping[str, str | None]]
 
 
+_NOT_GROUPS = {*vocab.COMPARISONS, *vocab.INTERSECTIONAL, vocab.NOT_STATED_SHARE}
+
+
 def roles(table: pd.DataFrame, groups: Groups | None = None) -> pd.DataFrame:
     """Per indicator: the migrant and reference labels and the headline comparison.
 
@@ -59,7 +62,10 @@ def roles(table: pd.DataFrame, groups: Groups | None = None) -> pd.DataFrame:
     found = found.assign(_rank=rank.astype(int)).sort_values("_rank", kind="stable")
     nth = found.groupby("indicator_id", sort=False).cumcount()
     migrant = found[nth == 0].rename(columns={"population": "migrant"})
-    reference = found[(nth == 1) & (found["population"] != vocab.TOTAL)]
+    # a migrant label is never a reference group: context figures of several areas may be
+    # foreign-born in one and foreign citizens in another (UN DESA type-of-data codes)
+    second = found["population"].isin(_MIGRANT_LABELS)
+    reference = found[(nth == 1) & (found["population"] != vocab.TOTAL) & ~second]
     reference = reference.rename(columns={"population": "reference"})
     out = migrant.merge(reference[["indicator_id", "reference"]], "left", "indicator_id")
     known = pd.DataFrame.from_dict(groups or {}, orient="index")
@@ -116,7 +122,11 @@ def headline(table: pd.DataFrame, groups: Groups | None = None) -> pd.DataFrame:
         ("reference", "reference", "reference_"),
         ("gap", "comparison", "gap_"),
     ):
-        part = t.loc[t["population"].eq(t[label]), [*_KEYS, "_pos", "population", *_SIDE, "unit"]]
+        match = t["population"].eq(t[label])
+        if role == "migrant":  # a single-group indicator: its group in each area, whatever label
+            alone = t["reference"].isna() & ~t["population"].isin(_NOT_GROUPS)
+            match |= alone & t["population"].isin(_MIGRANT_LABELS)
+        part = t.loc[match, [*_KEYS, "_pos", "population", *_SIDE, "unit"]]
         names = {c: prefix + c for c in _SIDE}
         names.update(population=f"{role}_group", _pos=f"_pos_{role}", unit=f"_unit_{role}")
         if role == "gap":
