@@ -176,7 +176,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_compute(args: argparse.Namespace) -> int:
-    result = run_job(args.config)
+    from .batch.report import format_report
+
+    if args.jobs < 1:
+        print(f"mhr: error: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
+        return 2
+    result = run_job(args.config, jobs=args.jobs, force=args.force)
     res = result.results
     print(
         f"computed {len(res)} estimates for {res['indicator_id'].nunique()} indicators; "
@@ -212,6 +217,7 @@ def _cmd_compute(args: argparse.Namespace) -> int:
                 f"  [{row.input}] {row.indicator_id or '-'}: {row.problem}: "
                 f"{str(row.detail).splitlines()[0]}"
             )
+    print("\n" + format_report(result.report))
     if result.failed_inputs:
         print(
             f"mhr: error: {len(result.failed_inputs)} input(s) failed: "
@@ -228,6 +234,25 @@ _KIND_CHOICES = [*SOURCE_KINDS, "ratifications"]
 
 def _kind(text: str | None) -> str | None:
     return "ratification" if text == "ratifications" else text
+
+
+def _cmd_profile(args: argparse.Namespace) -> int:
+    from .plot import country_profile, save_figure, save_profiles
+
+    if args.area:
+        fig = country_profile(args.results, args.area, args.period)
+        print(f"wrote {save_figure(fig, args.out)}")
+        return 0
+
+    def progress(done: int, total: int, area: str) -> None:
+        bar = "#" * (30 * done // total)
+        print(f"\r[{bar:<30}] {done}/{total} {area:<10}", end="", file=sys.stderr, flush=True)
+
+    paths = save_profiles(args.results, args.out, time_period=args.period, progress=progress)
+    print(file=sys.stderr)
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -247,6 +272,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     comp = sub.add_parser("compute", help="run a batch job from a YAML config")
     comp.add_argument("config", help="the job's YAML file")
+    comp.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="compute N inputs at once, each in a worker process of its own (default 1: one "
+        "after the other, in this process)",
+    )
+    comp.add_argument(
+        "--force",
+        action="store_true",
+        help="compute every input again, even those unchanged since the last run",
+    )
     comp.set_defaults(func=_cmd_compute)
 
     cat = sub.add_parser(
@@ -280,6 +318,19 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--mapping", help="harmonisation mapping (YAML) to apply first")
     val.add_argument("--indicators", nargs="*", help="also require these indicators' columns")
     val.set_defaults(func=_cmd_validate)
+    prof = sub.add_parser("profile", help="draw country profiles (one A4 page per area)")
+    prof.add_argument("results", help="a results file (.parquet or .csv) of mhr compute")
+    which = prof.add_mutually_exclusive_group(required=True)
+    which.add_argument("--area", help="the area's ref_area code (ISO3, ISO 3166-2 or M49)")
+    which.add_argument("--all", action="store_true", help="every area of the results")
+    prof.add_argument("--period", help="the period of the outcomes (default: the latest)")
+    prof.add_argument(
+        "--out",
+        required=True,
+        help="a .pdf, .png or .svg file; with --all a .pdf (a page each) or a name with "
+        "{area} (profiles/{area}.png: a file each)",
+    )
+    prof.set_defaults(func=_cmd_profile)
     return parser
 
 

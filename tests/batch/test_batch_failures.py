@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 import mhr_indicators as mhr
-from mhr_indicators.batch import run as batch_run
+from mhr_indicators.batch import outputs as batch_outputs
+from mhr_indicators.batch import worker as batch_worker
 from mhr_indicators.batch.run import run_job
 
 from ..conftest import REPO
@@ -52,8 +53,10 @@ def test_same_inputs_give_byte_identical_files(workdir):
     cfg = _config(workdir, BOTH)
     run_job(cfg)
     first = _files(workdir / "out")
-    run_job(cfg)
+    assert run_job(cfg).skipped_inputs == ["XSY", "XSZ"]  # unchanged: rows reused
     second = _files(workdir / "out")
+    run_job(cfg, force=True)  # computed again
+    third = _files(workdir / "out")
     assert set(first) == {
         "results.parquet",
         "results.csv",
@@ -63,7 +66,7 @@ def test_same_inputs_give_byte_identical_files(workdir):
     }
     for name in first:
         if name != "results.run.json":  # when the run happened is recorded there only
-            assert first[name] == second[name], name
+            assert first[name] == second[name] == third[name], name
 
 
 def test_failed_rerun_keeps_the_previous_results_of_that_input(workdir):
@@ -106,14 +109,14 @@ def test_a_first_run_where_every_input_fails_writes_nothing(workdir):
 
 
 def test_an_unexpected_error_in_one_input_does_not_stop_the_batch(workdir, monkeypatch):
-    real = batch_run.harmonise
+    real = batch_worker.harmonise
 
     def broken(data, mapping):
         if (data["ref_area"] == "XSZ").any():
             raise KeyError("values")  # a bug, not a library error
         return real(data, mapping)
 
-    monkeypatch.setattr(batch_run, "harmonise", broken)
+    monkeypatch.setattr(batch_worker, "harmonise", broken)
     result = run_job(_config(workdir, BOTH))
     assert result.failed_inputs == ["XSZ"]
     assert set(result.results["source"]) == {"XSY"}
@@ -125,14 +128,14 @@ def test_a_failed_write_leaves_the_previous_files_whole(workdir, monkeypatch):
     cfg = _config(workdir, BOTH)
     run_job(cfg)
     before = _files(workdir / "out")
-    real = batch_run.write_table
+    real = batch_outputs.write_table
 
     def failing(table, path, metadata=None):
         if str(path).endswith(".csv") and metadata is not None:
             raise OSError(28, "No space left on device")
         return real(table, path, metadata)
 
-    monkeypatch.setattr(batch_run, "write_table", failing)
+    monkeypatch.setattr(batch_outputs, "write_table", failing)
     (workdir / "xsz.parquet").unlink()  # the new run differs from the old one
     with pytest.raises(OSError, match="No space"):
         run_job(cfg)
@@ -152,3 +155,12 @@ def test_ratifications_kind_keeps_its_old_spelling(workdir):
     from mhr_indicators.batch.config import JobConfig
 
     assert JobConfig.model_validate(cfg).inputs[0].kind == "ratification"
+
+
+def test_results_read_back_from_a_batch_keep_their_issues(workdir):
+    cfg = _config(workdir, BOTH, by=["sex", "sector"])  # UR has no sector breakdown: an issue
+    result = run_job(cfg)
+    assert len(result.issues) > 0
+    back = mhr.read_results(workdir / "out" / "results.parquet")
+    assert len(back.issues) == len(result.issues)
+    assert set(back.issues["input"]) == {"XSY", "XSZ"}

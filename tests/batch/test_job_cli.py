@@ -225,7 +225,9 @@ def test_readme_example_job_runs_the_whole_catalogue(tmp_path):
     path.write_text(yaml.safe_dump(raw))
     result = run_job(path)
     assert result.failed_inputs == []
-    assert set(result.results["indicator_id"]) == set(mhr.load_catalogue().ids)
+    assert set(result.results["indicator_id"]) == set(
+        mhr.load_catalogue().filter(retired=False).ids
+    )
     assert set(result.issues["problem"]) <= {"not_disaggregated"}
     detention = result.results[result.results["indicator_id"] == "LIBERTY.O.DETENTION_RATE"]
     assert detention.loc[detention["sex"] == "_T", "value"].notna().all()  # stock_from worked

@@ -95,12 +95,32 @@ class InputConfig(BaseModel):
         return self
 
 
+#: Output formats: the results table as one Parquet file, as CSV (with its ``.meta.json``),
+#: as SDMX-CSV (``<path>.sdmx.csv``) and as a Parquet dataset partitioned by ``ref_area`` and
+#: ``time_period`` (the folder ``<path>_by_area/``).
+OutputFormat = Literal["parquet", "csv", "sdmx", "partitioned"]
+
+
 class OutputConfig(BaseModel):
-    """Where results go: ``path`` without suffix, one file per format."""
+    """Where results go: ``path`` without suffix, one file (or folder) per format.
+
+    ``parquet`` or ``csv`` must be among the formats: the results and their metadata are kept
+    there, and a rerun reads them back (inputs unchanged since, or failing now).
+    """
 
     model_config = ConfigDict(extra="forbid")
     path: str
-    formats: list[Literal["parquet", "csv"]] = Field(default=["parquet", "csv"], min_length=1)
+    formats: list[OutputFormat] = Field(default=["parquet", "csv"], min_length=1)
+
+    @field_validator("formats")
+    @classmethod
+    def _readable_results(cls, value: list[str]) -> list[str]:
+        if not {"parquet", "csv"} & set(value):
+            raise ValueError(
+                "formats must include parquet or csv: the results and their metadata are kept "
+                "there, and reruns read them back (add parquet beside sdmx or partitioned)"
+            )
+        return list(dict.fromkeys(value))
 
 
 class JobConfig(BaseModel):
@@ -114,6 +134,11 @@ class JobConfig(BaseModel):
     catalogue: str | None = None
     inputs: list[InputConfig] = Field(min_length=1)
     output: OutputConfig
+    read_columns: Literal["needed", "all"] = Field(
+        default="needed",
+        description="survey files: read only the columns the indicators, mapping and design "
+        "need (the results are the same), or every column",
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> JobConfig:

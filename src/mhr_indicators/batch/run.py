@@ -2,13 +2,25 @@
 rules and outputs; ``mhr compute CONFIG.yaml`` runs it.
 
 A batch never loses work: each input (a country, a year) is read, harmonised, validated and
-computed on its own; one that fails — for any reason — is reported in the issues file and the
-others complete. The results of an input that fails on a rerun are carried over from the
-previous run's files (and the issues say so), never replaced by nothing. The output files of a
-run are written as one set (:mod:`.outputs`): all or none, never a mix of two runs. Their
-metadata holds the library and catalogue versions and the SHA-256 of every input, and nothing
-that changes from run to run: the same inputs and config give byte-identical files. When the
-run happened is recorded in ``<output>.run.json`` only.
+computed on its own (:mod:`.worker`), one after the other or in parallel worker processes
+(``jobs``, :mod:`.parallel`); one that fails — for any reason, even a worker process killed —
+is reported in the issues file and the others complete. The results of an input that fails on a
+rerun are carried over from the previous run's files (and the issues say so), never replaced by
+nothing. Results are in the config's order of inputs, whatever the order they finished in.
+
+A survey file is read only in the columns the indicators, the breakdowns, the mapping and the
+design need (:mod:`.projection`; ``read_columns: all`` reads every column); the results are the
+same. An input unchanged since the last run — its file, its mapping, its config section and the
+library and catalogue versions (:mod:`.previous`) — is not computed again: its rows and issues
+are reused as they are (``force=True``, ``mhr compute --force``, computes everything).
+
+The output files of a run are written as one set (:mod:`.outputs`): all or none, never a mix of
+two runs. Formats: ``parquet``, ``csv``, ``sdmx`` (SDMX-CSV) and ``partitioned`` (a Parquet
+dataset by area and period, ``<output>_by_area/``). Their metadata holds the library and
+catalogue versions and the checksums of every input, and nothing that changes from run to run:
+the same inputs and config give byte-identical files. When the run happened, and what each input
+took (status, rows read, indicators, issues, wall time, peak memory), is recorded in
+``<output>.run.json`` only (:mod:`.report`).
 
 Example config (paths are relative to the config file)::
 
@@ -20,13 +32,13 @@ Example config (paths are relative to the config file)::
         path: example_lfs.parquet
         mapping: mappings/example_lfs.yaml
         design: {weights: weight, strata: stratum, psu: psu, fpc: fpc}
-    output: {path: ../out/results, formats: [parquet, csv]}
+    output: {path: ../out/results, formats: [parquet, csv, sdmx, partitioned]}
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,225 +46,173 @@ import pandas as pd
 
 from .._version import __version__
 from ..catalogue.load import Catalogue, load_catalogue
-from ..engine.compute import compute, issue_record
-from ..engine.results import read_results
-from ..errors import MhrError
-from ..io.tables import read_table, sha256, write_table
-from ..prepare.harmonise import harmonise
-from ..prepare.schemas import validate
-from ..sources import read_treaty_status, read_undesa
-from ..vocab import INPUT_ARGUMENT, RESULT_COLUMNS, IssueCode
+from ..errors import ConfigurationError
+from ..io.tables import sha256, write_table
+from ..vocab import RESULT_COLUMNS, IssueCode
 from .config import InputConfig, JobConfig, load_job
-from .outputs import write_output_set
+from .outputs import results_writers, write_output_set
+from .parallel import run_tasks
+from .previous import PreviousRun, fingerprints
+from .report import input_record, run_report
+from .worker import ISSUE_FIELDS, InputOutcome, InputTask
 
 __all__ = ["JobResult", "load_job", "run_job"]
-
-_ISSUES = ["input", "indicator_id", "problem", "detail"]
 
 
 @dataclass
 class JobResult:
-    """What a job produced: the results, the issues (per input and indicator), the files."""
+    """What a job produced: the results, the issues (per input and indicator), the files, the
+    inputs that failed and those skipped as unchanged, and the run report (``.run.json``)."""
 
     results: pd.DataFrame
     issues: pd.DataFrame
     outputs: list[Path] = field(default_factory=list)
     failed_inputs: list[str] = field(default_factory=list)
+    skipped_inputs: list[str] = field(default_factory=list)
+    report: dict = field(default_factory=dict)
 
 
 def _indicators(cfg: JobConfig, cat: Catalogue) -> list:
-    if cfg.indicators == "all":
-        return list(cat)
+    if cfg.indicators == "all":  # the current indicators; retired ones only when named
+        return list(cat.filter(retired=False))
     if isinstance(cfg.indicators, dict):
-        return list(cat.filter(**cfg.indicators))
+        return list(cat.filter(**{"retired": False, **cfg.indicators}))
     return [cat[i] for i in cfg.indicators]
 
 
-def _read(inp: InputConfig, base: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    path = base / inp.path
-    if inp.reader == "undesa":
-        workbook = read_undesa(path)
-        return workbook.stock, workbook.report
-    if inp.reader == "treaty_status":
-        records = read_treaty_status(path)
-        return records.ratifications, records.report
-    data = read_table(path)
-    if inp.mapping:
-        data = harmonise(data, base / inp.mapping)
-    return data, None
+@dataclass
+class _Part:
+    """One input's share of the output: its rows, issues, labels and report entry."""
+
+    rows: pd.DataFrame | None
+    issues: list[pd.DataFrame]
+    groups: dict
+    record: dict
+    fingerprinted: bool  # its rows are current (computed now, or unchanged since)
 
 
-def _run_input(inp: InputConfig, base: Path, cfg: JobConfig, inds: list):
-    """Results of one input, and its source's data-quality report (or None)."""
-    data, report = _read(inp, base)
-    extra = {}
-    if inp.stock_from:
-        named = {i.name: i for i in cfg.inputs}
-        if inp.stock_from not in named or named[inp.stock_from].kind != "stock":
-            raise MhrError(
-                f"input {inp.name!r}: stock_from names no stock input ({inp.stock_from!r})"
-            )
-        extra["stock"] = _read(named[inp.stock_from], base)[0]
-    needed = ["ref_area"]
-    if inp.kind == "survey":
-        needed += ["time_period", inp.design.weights]
-        needed += [c for c in (inp.design.strata, inp.design.psu, inp.design.fpc) if c]
-    validate(data, inp.kind, required=needed, source=str(base / inp.path))
-    fed = [i for i in inds if inp.kind in i.source_kind]
-    if not fed:
-        raise MhrError(f"no requested indicator is fed by a {inp.kind} input")
-    source = {INPUT_ARGUMENT[inp.kind]: inp.design.build(data) if inp.kind == "survey" else data}
-    res = compute(
-        fed,
-        by=cfg.by,
-        quality=cfg.quality,
-        errors="collect",
-        source=inp.name,
-        level=cfg.level,
-        **source,
-        **extra,
-    )
-    return res, report
+def _reused(inp: InputConfig, previous: PreviousRun, inds: list) -> _Part:
+    rows = previous.rows(inp.name)
+    issues = previous.issue_rows(inp.name)
+    fed = [i.id for i in inds if inp.kind in i.source_kind]
+    record = input_record(inp, "skipped", None, rows, issues)
+    return _Part(rows, [issues], previous.groups(fed), record, True)
 
 
-def _source_report(report: pd.DataFrame, name: str) -> pd.DataFrame:
-    """A source reader's data-quality report as issue rows."""
-    where = report["file"].astype(str)
-    if "sheet" in report:
-        where = where + ", " + report["sheet"].astype(str)
-    who = report["member"] if "member" in report else report.get("area", "")
-    detail = (
-        where
-        + " row "
-        + report["row"].astype(str)
-        + " ("
-        + pd.Series(who, index=report.index).astype(str)
-        + "): "
-        + report["problem"].astype(str)
-        + " -> "
-        + report["resolution"].astype(str)
-    )
-    return pd.DataFrame(
-        {
-            "input": name,
-            "indicator_id": None,
-            "problem": str(IssueCode.SOURCE_QUALITY),
-            "detail": detail,
-        }
-    )
+def _computed(inp: InputConfig, outcome: InputOutcome, reason: str, previous) -> _Part:
+    if outcome.status == "computed":
+        record = input_record(inp, "computed", reason, outcome.table, outcome.issues, outcome)
+        return _Part(outcome.table, [outcome.issues], outcome.groups, record, True)
+    issues = [outcome.issues]
+    rows = previous.rows(inp.name) if previous.results is not None else None
+    if rows is not None:  # a failed rerun keeps the previous rows of that input
+        detail = f"input failed in this run: its {len(rows)} result rows are the previous run's"
+        note = {"input": inp.name, "indicator_id": None, "problem": str(IssueCode.CARRIED_OVER)}
+        issues.append(pd.DataFrame([{**note, "detail": detail}]))
+    frame = pd.concat(issues, ignore_index=True)
+    record = input_record(inp, "failed", reason, rows, frame, outcome)
+    return _Part(rows, issues, {}, record, False)
 
 
-def _failure(name: str, exc: Exception) -> pd.DataFrame:
-    """The issue row of an input that could not be read, mapped or computed."""
-    if isinstance(exc, MhrError):
-        record = issue_record(exc)
-    else:  # an unexpected error is reported like the others, and the batch goes on
-        detail = f"{type(exc).__name__}: {exc}"
-        record = {"problem": str(IssueCode.INPUT_FAILED), "detail": detail}
-    return pd.DataFrame([{"input": name, "indicator_id": None, **record}])
+def _plan(cfg, base, inds, previous, force, versions) -> tuple[list[dict], dict[str, str | None]]:
+    """Each input's metadata entry, and why it is computed (None: reuse its previous rows)."""
+    entries = fingerprints(cfg, base, inds)
+    reasons = {
+        e["name"]: "forced (--force)" if force else previous.why_recompute(e, versions)
+        for e in entries
+    }
+    return entries, reasons
 
 
-def _carried_over(
-    stem: Path, formats: list[str], failed: list[str]
-) -> list[tuple[str, pd.DataFrame]]:
-    """The previous run's rows of the inputs that failed now, with an issue row for each."""
-    files = [stem.with_name(f"{stem.name}.{fmt}") for fmt in formats]
-    previous = next((f for f in files if f.is_file()), None)
-    if previous is None or not failed:
-        return []
-    try:
-        old = read_results(previous)
-    except MhrError:
-        return []
-    ranges = old.metadata.get("input_rows", {})
-    parts = []
-    for name in failed:
-        if name in ranges:
-            start, stop = ranges[name]
-            parts.append((name, old.table.iloc[start:stop]))
-    return parts
+def _metadata(config, cfg, cat, inds, entries, parts: list[_Part]) -> dict:
+    bounds, start = {}, 0
+    for inp, part in zip(cfg.inputs, parts, strict=True):
+        if part.rows is not None:
+            bounds[inp.name] = [start, start + len(part.rows)]
+            start += len(part.rows)
+    groups: dict = {}
+    for part in parts:
+        groups.update(part.groups)
+    inputs = [
+        e if part.fingerprinted else {**e, "config_sha256": None}
+        for e, part in zip(entries, parts, strict=True)
+    ]
+    return {
+        "library_version": __version__,
+        "catalogue_version": cat.version,
+        "config": Path(config).name,
+        "config_sha256": sha256(config),
+        "inputs": inputs,
+        "indicators": [i.id for i in inds],
+        "by": list(cfg.by),
+        "quality": cfg.quality,
+        "level": cfg.level,
+        "failed_inputs": [p.record["name"] for p in parts if p.record["status"] == "failed"],
+        "groups": dict(sorted(groups.items())),
+        "input_rows": bounds,
+    }
 
 
-def run_job(config: str | Path) -> JobResult:
+def run_job(
+    config: str | Path, *, jobs: int = 1, force: bool = False, progress: bool | None = None
+) -> JobResult:
     """Run a batch job: every input computed on its own, outputs written as one set.
 
     Parameters
     ----------
     config : str or path-like
         The job's YAML file.
+    jobs : int, default 1
+        How many inputs to compute at once: 1 in this process, one after the other; more in
+        worker processes (a worker that dies fails its own input only).
+    force : bool, default False
+        Compute every input, even those unchanged since the last run.
+    progress : bool, optional
+        Show a progress bar; default: when standard error is a terminal.
 
     Returns
     -------
     JobResult
     """
+    start = time.perf_counter()
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ConfigurationError(f"jobs must be a whole number of at least 1, got {jobs!r}")
     cfg, base = load_job(config)
     cat = load_catalogue(base / cfg.catalogue) if cfg.catalogue else load_catalogue()
     inds = _indicators(cfg, cat)
     stem = (base / cfg.output.path).resolve()
-    parts: list[tuple[str, pd.DataFrame]] = []
-    issues, failed, checksums = [], [], []
-    groups: dict[str, dict] = {}
-    for inp in cfg.inputs:
-        try:
-            digest = sha256(base / inp.path)
-        except OSError:
-            digest = None
-        checksums.append({"name": inp.name, "path": inp.path, "sha256": digest})
-        try:
-            res, report = _run_input(inp, base, cfg, inds)
-        except Exception as exc:  # one input's failure never stops the batch
-            failed.append(inp.name)
-            issues.append(_failure(inp.name, exc))
-            continue
-        parts.append((inp.name, res.table))
-        groups.update(res.metadata.get("groups", {}))
-        if report is not None and len(report):
-            issues.append(_source_report(report, inp.name))
-        if len(res.issues):
-            issues.append(res.issues.assign(input=inp.name))
-    for name, rows in _carried_over(stem, cfg.output.formats, failed):
-        parts.append((name, rows))
-        detail = f"input failed in this run: its {len(rows)} result rows are the previous run's"
-        row = {"input": name, "indicator_id": None, "problem": str(IssueCode.CARRIED_OVER)}
-        issues.append(pd.DataFrame([{**row, "detail": detail}]))
-    frames = [rows for _, rows in parts]
+    previous = PreviousRun(stem, cfg.output.formats)
+    versions = {"library_version": __version__, "catalogue_version": cat.version}
+    entries, reasons = _plan(cfg, base, inds, previous, force, versions)
+    todo = [inp for inp in cfg.inputs if reasons[inp.name] is not None]
+    tasks = [InputTask(inp, base, cfg, inds, cat) for inp in todo]
+    outcomes = {o.name: o for o in run_tasks(tasks, jobs, progress)}
+    parts = [
+        _reused(inp, previous, inds)
+        if reasons[inp.name] is None
+        else _computed(inp, outcomes[inp.name], reasons[inp.name], previous)
+        for inp in cfg.inputs
+    ]
+    frames = [p.rows for p in parts if p.rows is not None]
     results = (
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)
     )
-    issue_frame = pd.concat(issues, ignore_index=True) if issues else pd.DataFrame(columns=_ISSUES)
-    issue_frame = issue_frame[_ISSUES]
-    bounds, start = {}, 0
-    for name, rows in parts:
-        bounds[name] = [start, start + len(rows)]
-        start += len(rows)
-    metadata = {
-        "library_version": __version__,
-        "catalogue_version": cat.version,
-        "config": Path(config).name,
-        "config_sha256": sha256(config),
-        "inputs": checksums,
-        "indicators": [i.id for i in inds],
-        "by": list(cfg.by),
-        "quality": cfg.quality,
-        "level": cfg.level,
-        "failed_inputs": failed,
-        "groups": groups,
-        "input_rows": bounds,
-    }
-    if not parts:  # nothing to publish: the previous run's files stay as they are
-        return JobResult(results, issue_frame, [], failed)
-    writers = {
-        stem.with_name(f"{stem.name}.{fmt}"): lambda p: write_table(results, p, metadata)
-        for fmt in cfg.output.formats
-    }
+    issue_parts = [f for p in parts for f in p.issues if len(f)]
+    issue_frame = (
+        pd.concat(issue_parts, ignore_index=True)[ISSUE_FIELDS]
+        if issue_parts
+        else pd.DataFrame(columns=ISSUE_FIELDS)
+    )
+    metadata = _metadata(config, cfg, cat, inds, entries, parts)
+    records = [p.record for p in parts]
+    report = run_report(str(Path(config)), records, jobs, force, time.perf_counter() - start)
+    failed, skipped = report["failed_inputs"], report["skipped_inputs"]
+    if not frames:  # nothing to publish: the previous run's files stay as they are
+        return JobResult(results, issue_frame, [], failed, skipped, report)
+    writers = results_writers(stem, cfg.output.formats, results, metadata)
     writers[stem.with_name(stem.name + ".issues.csv")] = lambda p: write_table(issue_frame, p)
-    record = {
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "config": str(Path(config)),
-        "failed_inputs": failed,
-    }
     writers[stem.with_name(stem.name + ".run.json")] = lambda p: p.write_text(
-        json.dumps(record, indent=2), encoding="utf-8"
+        json.dumps(report, indent=2), encoding="utf-8"
     )
     outputs = write_output_set(writers)
-    return JobResult(results, issue_frame, outputs, failed)
+    return JobResult(results, issue_frame, outputs, failed, skipped, report)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ConfigurationError, DataValidationError, MhrError
+from ..errors import ColumnNotFoundError, ConfigurationError, DataValidationError, MhrError
 
 READERS = (".csv", ".parquet", ".dta", ".sav")
 METADATA_KEY = b"mhr_indicators"
@@ -33,7 +33,11 @@ METADATA_KEY = b"mhr_indicators"
 CSV_DELIMITERS = (",", ";", "\t", "|")
 
 
-def read_table(path: str | os.PathLike) -> pd.DataFrame:
+def read_table(
+    path: str | os.PathLike,
+    columns: Sequence[str] | None = None,
+    categorical: Sequence[str] = (),
+) -> pd.DataFrame:
     """Read a CSV, Parquet, Stata (``.dta``) or SPSS (``.sav``) file into a frame.
 
     Stata and SPSS files are read with pyreadstat keeping the stored codes (not their value
@@ -44,17 +48,81 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     (``1,5``) are not guessed: such a column stays text, and the checks of the design or schema
     name its values.
 
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    columns : list of str, optional
+        Read only these columns (Parquet ``columns=``, pyreadstat and CSV ``usecols=``), in the
+        file's order; their values are exactly those of a full read. Default: every column.
+    categorical : list of str, optional
+        Columns to hold as pandas categoricals when they hold text (codes such as ``sex``):
+        Parquet reads them as dictionaries, the other formats convert them after reading.
+        A numeric column stays numeric. Names the file lacks are ignored.
+
     Raises
     ------
     ConfigurationError
         When ``path`` does not exist, is a folder, or has an unsupported suffix.
+    ColumnNotFoundError
+        When ``columns`` names a column the file does not hold.
     DataValidationError
         When two columns have the same name (listing the names and their positions).
     MhrError
         When the file cannot be parsed (the parser's message, with the file named).
     """
-    p = Path(path)
+    p = _readable(path)
     suffix = p.suffix.lower()
+    names = None
+    if columns is not None:
+        names = table_columns(p)
+        wanted = set(columns)
+        for col in columns:
+            if col not in names:
+                raise ColumnNotFoundError(col, "column to read", names)
+        names = [c for c in dict.fromkeys(names) if c in wanted]  # the file's order
+    try:
+        if suffix == ".csv":
+            df = _read_csv(p, names)
+        elif suffix == ".parquet":
+            df = _read_parquet(p, names, categorical)
+        else:
+            df = _read_stat(p, suffix, names)
+    except MhrError:
+        raise
+    except Exception as exc:  # a parser's own error, re-raised with the file named
+        raise MhrError(f"cannot read {p}: {type(exc).__name__}: {exc}") from exc
+    return _as_categories(df, categorical)
+
+
+def table_columns(path: str | os.PathLike) -> list[str]:
+    """The column names of a table file, in order, read from its header or schema only.
+
+    Raises
+    ------
+    ConfigurationError, MhrError
+        As :func:`read_table`.
+    """
+    p = _readable(path)
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return _csv_header(p)[1]
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(p).names)
+        import pyreadstat
+
+        reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
+        return list(reader(str(p), metadataonly=True)[1].column_names)
+    except Exception as exc:
+        raise MhrError(f"cannot read {p}: {type(exc).__name__}: {exc}") from exc
+
+
+def _readable(path: str | os.PathLike) -> Path:
+    """``path`` as a Path, when it is a regular file of a supported type."""
+    p = Path(path)
     if p.is_dir():
         raise ConfigurationError(
             f"input {p} is a folder, not a file: give the path of a file inside it "
@@ -64,36 +132,67 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
         raise ConfigurationError(f"input file {p} does not exist")
     if not p.is_file():
         raise ConfigurationError(f"input {p} is not a regular file")
-    if suffix not in READERS:
+    if p.suffix.lower() not in READERS:
         raise ConfigurationError(
-            f"cannot read {p}: unsupported file type {suffix!r}; use one of {READERS}"
+            f"cannot read {p}: unsupported file type {p.suffix.lower()!r}; use one of {READERS}"
         )
-    try:
-        if suffix == ".csv":
-            delimiter, header = _csv_header(p)
-            df = pd.read_csv(p, sep=delimiter, encoding="utf-8-sig")
-            _unique_columns(header, p, len(df))
-            return df
-        if suffix == ".parquet":
-            import pyarrow.parquet as pq
+    return p
 
-            meta = pq.read_metadata(p)
-            _unique_columns(meta.schema.to_arrow_schema().names, p, meta.num_rows)
-            return pd.read_parquet(p)
-        import pyreadstat
 
-        reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
-        df, _meta = reader(str(p), apply_value_formats=False)
-        _unique_columns(list(df.columns), p, len(df))
-        # Stata and SPSS have no missing string: an empty string is how they store one
-        for col in df.columns:
-            if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-                df[col] = df[col].mask(df[col] == "")
-        return df
-    except MhrError:
-        raise
-    except Exception as exc:  # a parser's own error, re-raised with the file named
-        raise MhrError(f"cannot read {p}: {type(exc).__name__}: {exc}") from exc
+def _read_csv(p: Path, columns: list[str] | None) -> pd.DataFrame:
+    delimiter, header = _csv_header(p)
+    df = pd.read_csv(p, sep=delimiter, encoding="utf-8-sig", usecols=columns)
+    _unique_columns(header, p, len(df))
+    return df
+
+
+def _read_parquet(p: Path, columns: list[str] | None, categorical: Sequence[str]) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    meta = pq.read_metadata(p)
+    schema = meta.schema.to_arrow_schema()
+    _unique_columns(schema.names, p, meta.num_rows)
+    text = [
+        f.name
+        for f in schema
+        if f.name in set(categorical)
+        and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+    ]
+    if columns is not None:
+        text = [c for c in text if c in columns]
+    return pd.read_parquet(p, columns=columns, read_dictionary=text or None)
+
+
+def _read_stat(p: Path, suffix: str, columns: list[str] | None) -> pd.DataFrame:
+    import pyreadstat
+
+    reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
+    df, _meta = reader(str(p), apply_value_formats=False, usecols=columns)
+    _unique_columns(list(df.columns), p, len(df))
+    # Stata and SPSS have no missing string: an empty string is how they store one
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            df[col] = df[col].mask(df[col] == "")
+    return df
+
+
+def _as_categories(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``df`` with the text columns among ``columns`` as categoricals (numbers stay numbers).
+
+    Categories are sorted whichever way the column was read (a Parquet dictionary lists its
+    values in the order they first appear), so a code's position never depends on the file.
+    """
+    for col in columns:
+        if col not in df.columns:
+            continue
+        values = df[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            if not values.cat.ordered:
+                df[col] = values.cat.reorder_categories(sorted(values.cat.categories))
+        elif pd.api.types.is_string_dtype(values) and values.dropna().map(type).eq(str).all():
+            df[col] = values.astype("category")
+    return df
 
 
 def _csv_header(path: Path) -> tuple[str, list[str]]:
