@@ -164,3 +164,15 @@ def test_results_read_back_from_a_batch_keep_their_issues(workdir):
     back = mhr.read_results(workdir / "out" / "results.parquet")
     assert len(back.issues) == len(result.issues)
     assert set(back.issues["input"]) == {"XSY", "XSZ"}
+
+
+def test_a_job_writes_the_profiles_it_lists(workdir):
+    cfg = yaml.safe_load(open(_config(workdir, BOTH)))
+    cfg["output"]["profiles"] = ["XSZ", "XNO"]  # XNO has no results: no page
+    cfg["output"]["profile_formats"] = ["png"]
+    path = workdir / "job.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    result = run_job(str(path))
+    made = sorted(p.name for p in result.outputs if "_profile_" in p.name)
+    assert made == ["results_profile_XSZ.png"]
+    assert (workdir / "out" / made[0]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -111,6 +111,13 @@ class OutputConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     path: str
     formats: list[OutputFormat] = Field(default=["parquet", "csv"], min_length=1)
+    profiles: list[str] | Literal["all"] = Field(
+        default_factory=list,
+        description="areas (ref_area codes, or 'all') whose country profile is written",
+    )
+    profile_formats: list[Literal["pdf", "png", "svg"]] = Field(
+        default=["pdf", "png"], min_length=1
+    )
 
     @field_validator("formats")
     @classmethod

@@ -53,6 +53,7 @@ from .config import InputConfig, JobConfig, load_job
 from .outputs import results_writers, write_output_set
 from .parallel import run_tasks
 from .previous import PreviousRun, fingerprints
+from .profiles import as_results, profile_writers
 from .report import input_record, run_report
 from .worker import ISSUE_FIELDS, InputOutcome, InputTask
 
@@ -214,5 +215,9 @@ def run_job(
     writers[stem.with_name(stem.name + ".run.json")] = lambda p: p.write_text(
         json.dumps(report, indent=2), encoding="utf-8"
     )
+    if cfg.output.profiles:
+        everything = as_results(results, issue_frame, metadata)
+        profile_formats = cfg.output.profile_formats
+        writers |= profile_writers(stem, cfg.output.profiles, profile_formats, everything, cat)
     outputs = write_output_set(writers)
     return JobResult(results, issue_frame, outputs, failed, skipped, report)
