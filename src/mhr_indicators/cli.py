@@ -1,6 +1,10 @@
 """The ``mhr`` command line.
 
-- ``mhr compute CONFIG.yaml`` runs a batch job (see :mod:`mhr_indicators.batch.run`);
+- ``mhr compute CONFIG.yaml [--jobs N] [--force]`` runs a batch job (see
+  :mod:`mhr_indicators.batch.run`): inputs in N worker processes, unchanged inputs reused unless
+  ``--force``, a run report at the end;
+- ``mhr profile RESULTS.parquet --area ISO3 [--period P] --out profile.pdf|png|svg`` (or ``--all``
+  for one page per area) draws country profiles from results;
 - ``mhr catalogue list [--right R] [--type T] [--source-kind K]`` and ``mhr catalogue show ID``;
 - ``mhr validate DATA --kind survey [--mapping M.yaml] [--indicators ID ...]``;
 - ``mhr example`` estimates key outcomes on the shipped synthetic survey.
