@@ -53,6 +53,7 @@ def make_sample(n: int, seed: int = 3) -> pd.DataFrame:
     )
     df["labour_status"] = np.where(df["age"] >= 15, status, None)
     employed = df["labour_status"] == "employed"
+    df["employee"] = np.where(employed, (rng.random(n) < 0.8).astype(float), np.nan)
     df["informal"] = np.where(employed, (rng.random(n) < 0.2).astype(float), np.nan)
     df["earnings"] = np.where(employed, rng.lognormal(7.8, 0.5, n), np.nan)
     df["hours"] = np.where(employed, rng.integers(10, 60, n), np.nan)

@@ -293,7 +293,7 @@ def compute(
     issues = _Issues(errors)
     run = SurveyRun(survey, rules, level, source or "survey") if survey is not None else None
     if run is not None:
-        run.prepare(inds)
+        run.prepare(inds, dims)
     inputs = {"survey": survey, "stock": stock, "admin": admin, "ratification": ratifications}
     problems = _input_problems(inputs)
     parts = []

@@ -73,8 +73,9 @@ class SurveyRun:
         self._failures: dict[str, pd.DataFrame] = {}
         self._domains: dict[str | None, np.ndarray] = {}
         self._sums: dict[tuple, CellSums] = {}
+        self._users: dict[tuple, int] = {}  # indicators still to use each population's sums
 
-    def prepare(self, indicators: Sequence[Indicator]) -> None:
+    def prepare(self, indicators: Sequence[Indicator], dims: Sequence[str] = ()) -> None:
         """Derive, before any estimate, the columns the survey indicators share (migrant status,
         status not stated, numerators given as filters), so that the cell sums of one
         population serve every indicator. An indicator whose columns are missing is left to
@@ -89,6 +90,11 @@ class SurveyRun:
                 self.variables(ind)
             except MhrError:
                 continue
+            key = self._key(ind.population, ind.migrant_criterion, _used(ind, dims))
+            self._users[key] = self._users.get(key, 0) + 1
+
+    def _key(self, population: str | None, criterion: str, dims: Sequence[str]) -> tuple:
+        return (population, criterion, tuple(dims))
 
     @property
     def columns(self) -> list[str]:
@@ -171,7 +177,7 @@ class SurveyRun:
         """The finest cells of a population (area, period, the breakdown's dimensions, migrant
         status), coded once for every indicator, breakdown and group that uses them."""
         status = self.status(criterion)
-        key = (population, criterion, tuple(dims), len(self.columns))
+        key = (*self._key(population, criterion, dims), len(self.columns))
         if key not in self._sums:
             by = [*KEYS, *dims, status]
             self._sums[key] = self.design.cell_sums(by, where=self.domain(population))
@@ -226,14 +232,19 @@ class SurveyRun:
         return sums.estimate(ind.statistic, variable, by=by, **kwargs)
 
     def release(self, ind: Indicator, dims: Sequence[str]) -> None:
-        """Free the sums of an indicator's own variables once its rows are made."""
-        if ind.statistic == "quantile":
-            return
-        variable, kwargs = self.variables(ind)
-        sums = self.sums(ind.population, ind.migrant_criterion, dims)
-        for name in (variable, kwargs.get("denominator")):
-            if name:
-                sums.forget(name)
+        """Free the sums of an indicator's own variables once its rows are made, and the cells
+        of its population once no later indicator needs them."""
+        key = self._key(ind.population, ind.migrant_criterion, dims)
+        if ind.statistic != "quantile":
+            variable, kwargs = self.variables(ind)
+            sums = self.sums(ind.population, ind.migrant_criterion, dims)
+            for name in (variable, kwargs.get("denominator")):
+                if name:
+                    sums.forget(name)
+        self._users[key] = self._users.get(key, 1) - 1
+        if self._users[key] <= 0:
+            for cached in [k for k in self._sums if k[:3] == key]:
+                del self._sums[cached]
 
     def not_stated(
         self, population: str | None, criterion: str, by: list[str], dims: Sequence[str]
@@ -246,6 +257,11 @@ class SurveyRun:
         if ind.statistic == "proportion":
             return self.rules.proportion_ci
         return "woodruff" if ind.statistic == "quantile" else "wald"
+
+
+def _used(ind: Indicator, dims: Sequence[str]) -> list[str]:
+    """The requested dimensions an indicator is broken down by (those its spec allows)."""
+    return [d for d in dims if d in ind.disaggregations]
 
 
 def estimate_rows(
