@@ -28,6 +28,17 @@ from .estimates import Estimates
 SUM_STATISTICS = ("mean", "proportion", "ratio", "total")
 
 
+def _distinct_keys(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct keys (all in ``[0, size)``) and each key's position among them; a
+    dense count when ``size`` is moderate, which is much faster than sorting."""
+    if size > 2**25:
+        return np.unique(keys, return_inverse=True)
+    present = np.flatnonzero(np.bincount(keys, minlength=size))
+    lookup = np.full(size, -1, dtype=np.int64)
+    lookup[present] = np.arange(len(present))
+    return present, lookup[keys]
+
+
 @dataclass(frozen=True, eq=False)
 class _VariableSums:
     """The sums of one (numerator, denominator) pair over its valid rows."""
@@ -68,7 +79,7 @@ class CellSums:
         if t is not None:
             keep = code >= 0
             key = code[keep] * t.n_psus + t.psu[keep]
-            uniq, inverse = np.unique(key, return_inverse=True)
+            uniq, inverse = _distinct_keys(key, len(labels) * t.n_psus)
             self._pairs = (uniq // t.n_psus, uniq % t.n_psus, inverse, keep)
 
     def __repr__(self) -> str:
@@ -223,13 +234,7 @@ class CellSums:
             coarse = ids[self._pairs[0]]
             ok = coarse >= 0
             combined = coarse[ok] * n_psus + self._pairs[1][ok]
-            if g * n_psus <= 2**25:  # a dense count is much faster than sorting the pairs
-                present = np.flatnonzero(np.bincount(combined, minlength=g * n_psus))
-                lookup = np.full(g * n_psus, -1, dtype=np.int64)
-                lookup[present] = np.arange(len(present))
-                uniq, inverse = present, lookup[combined]
-            else:
-                uniq, inverse = np.unique(combined, return_inverse=True)
+            uniq, inverse = _distinct_keys(combined, g * n_psus)
             self._breakdowns[key] = (ok, inverse, uniq // n_psus, uniq % n_psus)
         return self._breakdowns[key]
 
