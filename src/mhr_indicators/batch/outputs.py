@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..io.sdmx import write_sdmx_csv
-from ..io.tables import METADATA_KEY, write_table
+from ..io.tables import METADATA_KEY, fsync_path, write_table
 
 Writer = Callable[[Path], object]
 
@@ -62,7 +62,7 @@ def write_output_set(writers: dict[Path, Writer]) -> list[Path]:
                 staged.append((made, target.parent / made.name[len(f"{i}-") :]))
         for n, (temp, target) in enumerate(staged):  # every file is complete: switch them
             _switch(temp, target, staging / f"previous-{n}")
-        _sync_folder(folder)
+        fsync_path(folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return targets
@@ -75,7 +75,7 @@ def _switch(temp: Path, target: Path, aside: Path) -> None:
         return
     for item in sorted(temp.rglob("*")):
         if item.is_file():
-            _sync_file(item)
+            fsync_path(item)
     moved = target.exists()
     if moved:
         os.replace(target, aside)
@@ -85,16 +85,6 @@ def _switch(temp: Path, target: Path, aside: Path) -> None:
         if moved:
             os.replace(aside, target)
         raise
-
-
-def _sync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def results_writers(
@@ -144,17 +134,3 @@ def write_partitioned(table: pd.DataFrame, folder: Path, metadata: dict | None =
         existing_data_behavior="error",
     )
     return folder
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush the folder's entries (the renames) to disk where the system allows it."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

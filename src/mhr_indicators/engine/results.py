@@ -218,16 +218,9 @@ class Results:
         Returns
         -------
         pandas.DataFrame
-            One row per indicator and cell (``ref_area``, ``time_period``, the four dimensions,
-            ``source``) with ``migrant_*`` and ``reference_*`` (``group``, ``value``,
-            ``ci_lower``, ``ci_upper``, ``flag``, ``suppressed``), ``unit`` and the comparison
-            ``gap`` (``gap_kind``, ``gap``, ``gap_ci_lower``, ``gap_ci_upper``, ``gap_unit``,
-            ``gap_flag``, ``gap_suppressed``). ``gap_kind`` is the first comparison the
-            indicator reports among ``HEADLINE_COMPARISONS`` (``gap``, else ``relative_gap``
-            ...). An indicator without a pair (structural, a single group) has its value in
-            ``migrant_value``, ``migrant_group`` its population, and empty reference and gap.
-            Missing cells are empty (NA); rows follow the order of the results table. Built by
-            ``engine/headline.py``.
+            One row per indicator and cell, with ``migrant_*``, ``reference_*`` and ``gap_*``
+            columns (values, intervals, flags, units); the columns are described in
+            :func:`mhr_indicators.engine.headline.headline`, which builds it.
         """
         return _headline(self._table, self._metadata.get("groups"))
 

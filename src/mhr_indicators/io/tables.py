@@ -267,12 +267,12 @@ def atomic_write(target: str | os.PathLike, write: Callable[[str], None]) -> Pat
     tmp = _new_temporary(target)
     try:
         write(tmp)
-        _fsync(tmp, os.O_RDONLY)
+        fsync_path(tmp, os.O_RDONLY)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync(str(target.parent), os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    fsync_path(str(target.parent), os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     return target
 
 
@@ -293,7 +293,7 @@ def _new_temporary(target: Path) -> str:
     raise MhrError(f"cannot create a temporary file beside {target}")
 
 
-def _fsync(path: str, flags: int) -> None:
+def fsync_path(path: str | os.PathLike, flags: int = os.O_RDONLY) -> None:
     """Flush a file (or a folder's entry list) to disk, where the platform allows it."""
     try:
         fd = os.open(path, flags)
