@@ -176,3 +176,22 @@ def test_a_job_writes_the_profiles_it_lists(workdir):
     made = sorted(p.name for p in result.outputs if "_profile_" in p.name)
     assert made == ["results_profile_XSZ.png"]
     assert (workdir / "out" / made[0]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_stock_input_that_only_gives_denominators_is_not_a_failure(workdir):
+    for name in ("example_stock.csv", "example_admin.csv"):
+        shutil.copy(REPO / "datasets" / name, workdir / name)
+    cfg = {
+        "indicators": {"right": "liberty"},  # no stock indicator among them
+        "inputs": [
+            {"name": "STOCK", "kind": "stock", "path": "example_stock.csv"},
+            {"name": "ADMIN", "kind": "admin", "path": "example_admin.csv", "stock_from": "STOCK"},
+        ],
+        "output": {"path": "out/results"},
+    }
+    path = workdir / "job.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    result = run_job(str(path))
+    assert result.failed_inputs == []
+    rate = result.results[result.results["indicator_id"] == "LIBERTY.O.DETENTION_RATE"]
+    assert rate["value"].notna().any()  # the stock gave the denominators

@@ -121,7 +121,8 @@ def _compute(task: InputTask, outcome: InputOutcome) -> tuple:
         needed += ["time_period", inp.design.weights]
         needed += [c for c in (inp.design.strata, inp.design.psu, inp.design.fpc) if c]
     validate(data, inp.kind, required=needed, source=str(base / inp.path))
-    if not fed:
+    serves = any(other.stock_from == inp.name for other in cfg.inputs)
+    if not fed and not serves:  # a stock table may serve only as others' denominators
         raise MhrError(f"no requested indicator is fed by a {inp.kind} input")
     source = {INPUT_ARGUMENT[inp.kind]: inp.design.build(data) if inp.kind == "survey" else data}
     res = compute(
