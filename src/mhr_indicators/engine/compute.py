@@ -29,7 +29,6 @@ from ..survey import SurveyDesign
 from ..vocab import (
     AGGREGATE_COLUMNS,
     COMPARISONS,
-    CRITERION_COLUMNS,
     DIMENSIONS,
     INPUT_ARGUMENT,
     INTERSECTIONAL,
@@ -42,7 +41,7 @@ from ..vocab import (
 from .aggregate_indicators import compute_aggregate
 from .quality import QualityRules, resolve_rules
 from .results import Results
-from .survey_indicators import SurveyRun, survey_indicator
+from .survey_indicators import SurveyRun, breakdown_dims, criterion_columns, survey_indicator
 
 __all__ = ["compute", "issue_record"]
 
@@ -155,7 +154,7 @@ def _survey_kinds(ind: Indicator, comparisons: Sequence[str] | None, dims, issue
 
 
 def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> pd.DataFrame:
-    use_dims = [d for d in dims if d in ind.disaggregations]
+    use_dims = breakdown_dims(ind, dims)
     for d in dims:
         if d not in ind.disaggregations:
             issues.note(
@@ -164,7 +163,7 @@ def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> pd.DataFrame
     missing = ind.missing_columns(run.columns) + [d for d in use_dims if d not in run.columns]
     if missing:
         raise IndicatorInputError(ind.id, list(dict.fromkeys(missing)))
-    criterion_cols = [c for group in CRITERION_COLUMNS[ind.migrant_criterion] for c in group]
+    criterion_cols = criterion_columns(ind.migrant_criterion)
     run.check([*ind.required_columns, "ref_area", "time_period", *use_dims, *criterion_cols])
     kinds = _survey_kinds(ind, comparisons, use_dims, issues)
     rows = survey_indicator(ind, run, use_dims, kinds)
@@ -205,7 +204,7 @@ def _metadata(inds, rules: QualityRules, level: float, inputs: dict, cat) -> dic
         "catalogue_version": (cat or load_catalogue()).version,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "level": level,
-        "quality": {k: v for k, v in rules.__dict__.items()},
+        "quality": dict(rules.__dict__),
         "inputs": [
             {"kind": kind, "rows": value.n_rows if isinstance(value, SurveyDesign) else len(value)}
             for kind, value in inputs.items()

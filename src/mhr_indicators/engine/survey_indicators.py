@@ -90,7 +90,7 @@ class SurveyRun:
                 self.variables(ind)
             except MhrError:
                 continue
-            key = self._key(ind.population, ind.migrant_criterion, _used(ind, dims))
+            key = self._key(ind.population, ind.migrant_criterion, breakdown_dims(ind, dims))
             self._users[key] = self._users.get(key, 0) + 1
 
     def _key(self, population: str | None, criterion: str, dims: Sequence[str]) -> tuple:
@@ -111,7 +111,7 @@ class SurveyRun:
 
     def status(self, criterion: str) -> str:
         """The name of the column holding the migrant status under ``criterion``."""
-        cols = [c for group in CRITERION_COLUMNS[criterion] for c in group]
+        cols = criterion_columns(criterion)
         return self._derive(
             f"__status_{criterion}", lambda: migrant_status(self._frame(cols), criterion)
         )
@@ -259,9 +259,14 @@ class SurveyRun:
         return "woodruff" if ind.statistic == "quantile" else "wald"
 
 
-def _used(ind: Indicator, dims: Sequence[str]) -> list[str]:
+def breakdown_dims(ind: Indicator, dims: Sequence[str]) -> list[str]:
     """The requested dimensions an indicator is broken down by (those its spec allows)."""
     return [d for d in dims if d in ind.disaggregations]
+
+
+def criterion_columns(criterion: str) -> list[str]:
+    """Every column that can give the migrant status under ``criterion`` (flag or codes)."""
+    return [c for group in CRITERION_COLUMNS[criterion] for c in group]
 
 
 def estimate_rows(

@@ -394,16 +394,17 @@ class SurveyDesign(Estimators):
             raise EstimationOptionError("denominator= is needed by, and only by, a ratio")
         if (q is not None) != (statistic == "quantile"):
             raise EstimationOptionError("q= is needed by, and only by, a quantile")
+        if statistic == "quantile":  # the options first, then the data
+            self._check_level(level)
+            if not 0 < q < 1:
+                raise EstimationOptionError(f"q must be strictly between 0 and 1, got {q!r}")
         domain = domain_mask(self._data, where)
         if statistic == "proportion":
             y = binary_variable(self._data, variable, domain)
         else:
             y = analysis_variable(self._data, variable, f"{statistic} variable")
         if statistic == "quantile":
-            if not 0 < q < 1:
-                raise EstimationOptionError(f"q must be strictly between 0 and 1, got {q!r}")
             cells = self._cells(by, domain & ~np.isnan(y))
-            self._check_level(level)
             return Estimates(self._kernels.quantile(y, cells, q, level), statistic)
         x = (
             analysis_variable(self._data, denominator, "ratio denominator")

@@ -183,8 +183,5 @@ class Estimators:
         pandas.DataFrame
             As for :meth:`mean`.
         """
-        self._check_level(level)
-        if not 0 < q < 1:
-            raise EstimationOptionError(f"q must be strictly between 0 and 1, got {q!r}")
         est = self.estimate("quantile", variable, q=q, by=by, where=where, level=level)
         return est.to_frame("woodruff")
