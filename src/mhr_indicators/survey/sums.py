@@ -43,8 +43,7 @@ def _distinct_keys(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]
 class _VariableSums:
     """The sums of one (numerator, denominator) pair over its valid rows."""
 
-    pair: np.ndarray  # per (finest cell, PSU) pair: index into CellSums' pairs (linearisation)
-    wy: np.ndarray  # sum of w y per pair (linearisation) or per finest cell
+    wy: np.ndarray  # sum of w y per (finest cell, PSU) pair (linearisation) or per finest cell
     wx: np.ndarray
     n: np.ndarray
     nw: np.ndarray
@@ -76,11 +75,17 @@ class CellSums:
         self._breakdowns: dict[tuple, tuple[pd.DataFrame, np.ndarray]] = {}
         t = kernels.taylor
         self._pairs = None
+        # the group each row's sums go to: its (finest cell, PSU) pair under linearisation,
+        # its finest cell otherwise (-1 outside the domain)
+        self._group, self._n_groups = code, len(labels)
         if t is not None:
             keep = code >= 0
             key = code[keep] * t.n_psus + t.psu[keep]
             uniq, inverse = _distinct_keys(key, len(labels) * t.n_psus)
-            self._pairs = (uniq // t.n_psus, uniq % t.n_psus, inverse, keep)
+            self._pairs = (uniq // t.n_psus, uniq % t.n_psus)
+            self._group = np.full(len(code), -1, dtype=np.int64)
+            self._group[keep] = inverse
+            self._n_groups = len(uniq)
 
     def __repr__(self) -> str:
         return (
@@ -90,50 +95,34 @@ class CellSums:
 
     # --- one pass per variable ------------------------------------------------------------------
     def _sums(self, y: np.ndarray, x: np.ndarray | None) -> _VariableSums:
+        """One pass over the rows: the variable's sums per group (see ``__init__``)."""
         k = self._kernels
-        valid = ~np.isnan(y) & (self._code >= 0)
+        valid = ~np.isnan(y) & (self._group >= 0)
         if x is not None:
             valid &= ~np.isnan(x)
         w = k.w
         yv = np.where(valid, y, 0.0)
         xv = np.ones_like(yv) if x is None else np.where(valid, x, 0.0)
-        g = len(self.labels)
-        if self._pairs is not None:
-            _, _, inverse, keep = self._pairs
-            size = len(self._pairs[0])
-            v = valid[keep]
+        group = self._group[valid]
 
-            def per_pair(values):
-                return np.bincount(inverse, weights=np.where(v, values[keep], 0.0), minlength=size)
-
-            return _VariableSums(
-                pair=np.arange(size),
-                wy=per_pair(w * yv),
-                wx=per_pair(w * xv),
-                n=per_pair(np.ones_like(w)),
-                nw=per_pair(w),
-                positive=per_pair((w > 0).astype(float)),
-            )
-        code = np.where(valid, self._code, -1)
-        keep = code >= 0
-
-        def per_cell(values):
-            return np.bincount(code[keep], weights=values[keep], minlength=g)
+        def total(values: np.ndarray) -> np.ndarray:
+            return np.bincount(group, weights=values[valid], minlength=self._n_groups)
 
         reps = dict(replicates_y=None, replicates_x=None, presence=None)
         if k.rep is not None:
+            code = np.where(valid, self._code, -1)
+            g = len(self.labels)
             reps = dict(
                 replicates_y=k.rep.cell_sums(code, yv, g),
                 replicates_x=k.rep.cell_sums(code, xv, g),
                 presence=k.rep.presence(code, g),
             )
         return _VariableSums(
-            pair=np.arange(g),
-            wy=per_cell(w * yv),
-            wx=per_cell(w * xv),
-            n=per_cell(np.ones_like(w)),
-            nw=per_cell(w),
-            positive=per_cell((w > 0).astype(float)),
+            wy=total(w * yv),
+            wx=total(w * xv),
+            n=total(np.ones_like(w)),
+            nw=total(w),
+            positive=total((w > 0).astype(float)),
             **reps,
         )
 
