@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from ..catalogue.load import Catalogue
 from ..engine.results import Results
 from ..plot import country_profile, save_figure
@@ -44,8 +42,3 @@ def _writer(results: Results, area: str, catalogue: Catalogue) -> Writer:
             plt.close(figure)
 
     return write
-
-
-def as_results(table: pd.DataFrame, issues: pd.DataFrame, metadata: dict) -> Results:
-    """The run's results as one object for the profiles (issues and metadata included)."""
-    return Results(table, issues, metadata)

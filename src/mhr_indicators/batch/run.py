@@ -46,6 +46,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..catalogue.load import Catalogue, load_catalogue
+from ..engine.results import Results
 from ..errors import ConfigurationError
 from ..io.tables import sha256, write_table
 from ..vocab import RESULT_COLUMNS, IssueCode
@@ -53,7 +54,7 @@ from .config import InputConfig, JobConfig, load_job
 from .outputs import results_writers, write_output_set
 from .parallel import run_tasks
 from .previous import PreviousRun, fingerprints
-from .profiles import as_results, profile_writers
+from .profiles import profile_writers
 from .report import input_record, run_report
 from .worker import ISSUE_FIELDS, InputOutcome, InputTask
 
@@ -216,7 +217,7 @@ def run_job(
         json.dumps(report, indent=2), encoding="utf-8"
     )
     if cfg.output.profiles:
-        everything = as_results(results, issue_frame, metadata)
+        everything = Results(results, issue_frame, metadata)
         profile_formats = cfg.output.profile_formats
         writers |= profile_writers(stem, cfg.output.profiles, profile_formats, everything, cat)
     outputs = write_output_set(writers)
