@@ -7,8 +7,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import mhr_indicators as mhr
@@ -86,6 +87,8 @@ def test_job_loader(text):
 
 @SETTINGS
 @given(text=YAML_ISH)
+@example(text="indicators:\n")  # found by this test: a null list of indicators
+@example(text="indicators: 3\n")
 def test_catalogue_loader(text):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -95,3 +98,11 @@ def test_catalogue_loader(text):
             mhr.load_catalogue(folder)
         except mhr.MhrError:
             pass
+
+
+@pytest.mark.parametrize("text", ["indicators:\n", "right: work\nindicators: {a: 1}\n"])
+def test_a_catalogue_file_whose_indicators_are_not_a_list(tmp_path, text):
+    shutil.copy(REPO / "indicators" / "catalogue.yaml", tmp_path / "catalogue.yaml")
+    _write(tmp_path, "zzz.yaml", text)
+    with pytest.raises(mhr.SpecError, match=r"zzz\.yaml.*'indicators'.*must be a list"):
+        mhr.load_catalogue(tmp_path)

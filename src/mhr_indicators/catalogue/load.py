@@ -226,8 +226,11 @@ def _read_specs(path: Path, rights: dict, seen: dict) -> tuple[list[Indicator], 
         return [], [
             _problem(path.name, "-", "-", "must be a mapping with 'right' and 'indicators'")
         ]
+    entries = doc.get("indicators", [])
+    if not isinstance(entries, list):
+        return [], [_problem(path.name, "-", "indicators", "must be a list of indicator specs")]
     indicators, problems = [], []
-    for pos, raw in enumerate(doc.get("indicators", []), start=1):
+    for pos, raw in enumerate(entries, start=1):
         if not isinstance(raw, dict):
             problems.append(_problem(path.name, f"#{pos}", "-", "each indicator must be a mapping"))
             continue
