@@ -24,11 +24,11 @@ from collections.abc import Sequence
 from functools import reduce
 
 import numpy as np
-import pandas as pd
 
 from ..catalogue.spec import Indicator
 from ..survey import Estimates
 from ..vocab import COMPARISONS, INTERSECTIONAL, NOT_APPLICABLE
+from .blocks import Block, constant, keys_frame, label_block, match, row_keys, take, withhold
 from .quality import combine
 
 
@@ -47,63 +47,57 @@ def _rows(
     kind: str,
     ind: Indicator,
     involved: Sequence[np.ndarray],
-    rows: pd.DataFrame,
+    labels: Block,
+    rows: Block,
     level: float,
-) -> pd.DataFrame:
+) -> Block:
     unit, mult = comparison_unit(ind, kind)
-    frame = est.to_frame("wald", level)
-    out = est.labels
-    out["population"] = kind
+    cols = est.columns("wald", level)
+    n = len(est)
+    block = dict(labels)
+    block["population"] = constant(kind, n)
     for col in ("value", "se", "ci_lower", "ci_upper"):
-        out[col] = frame[col].to_numpy() * mult
-    out["cv"] = frame["cv"].to_numpy()
-    out["unit"] = unit
-    out["n_unweighted"] = est.n_unweighted
-    out["n_weighted"] = est.n_weighted
-    flag = rows["flag"].to_numpy(object)
-    sup = rows["suppressed"].to_numpy(bool)
+        block[col] = cols[col] * mult
+    block["cv"] = cols["cv"]
+    block["unit"] = constant(unit, n)
+    block["n_unweighted"] = est.n_unweighted.astype(np.int64)
+    block["n_weighted"] = est.n_weighted
+    flag, sup = rows["flag"], rows["suppressed"]
     f, s = reduce(
         lambda acc, pos: combine(acc[0], flag[pos], acc[1], sup[pos]),
         involved[1:],
         (flag[involved[0]], sup[involved[0]]),
     )
-    out["flag"] = f
-    out["suppressed"] = s
-    out.loc[out["suppressed"], ["value", "se", "ci_lower", "ci_upper", "cv"]] = np.nan
-    return out
+    return withhold(block, f, s)
 
 
-def _positions(rows: pd.DataFrame, pos: np.ndarray, keys: list[str], **fixed) -> pd.DataFrame:
-    frame = rows.iloc[pos][keys].assign(_pos=pos)
+def _cells(rows: Block, pos: np.ndarray, keys: list[str], **fixed) -> tuple[list, np.ndarray]:
+    """The keys (values of ``keys``) and positions of the cells at ``pos``, keeping those
+    whose ``fixed`` columns hold the given values (those columns leave the key)."""
     for col, value in fixed.items():
-        frame = frame[frame[col] == value].drop(columns=[col])
-    return frame
-
-
-def _match(on: list[str], **groups: pd.DataFrame) -> pd.DataFrame:
-    """Cells present in every group: one column of positions per group, keyed by ``on``."""
-    frames = [g.rename(columns={"_pos": name}) for name, g in groups.items()]
-    return reduce(lambda a, b: a.merge(b, on=on), frames).reset_index(drop=True)
+        pos = pos[rows[col][pos] == value]
+    sub = take(rows, pos)
+    return row_keys(sub, [k for k in keys if k not in fixed]), pos
 
 
 def comparison_rows(
     ind: Indicator,
     joint: Estimates,
-    rows: pd.DataFrame,
+    rows: Block,
     mig_pos: np.ndarray,
     ref_pos: np.ndarray,
     keys: list[str],
     kinds: Sequence[str],
     level: float,
-) -> list[pd.DataFrame]:
+) -> list[Block]:
     """Result rows of the requested comparisons between cells of ``joint``.
 
     Parameters
     ----------
     joint : Estimates
         Estimates of both groups, from one design.
-    rows : pandas.DataFrame
-        The result rows of ``joint`` (flags and suppression, by position).
+    rows : Block
+        The result rows of ``joint`` (labels, flags and suppression, by position).
     mig_pos, ref_pos : numpy.ndarray
         Positions of the migrant and reference cells in ``joint``.
     keys : list of str
@@ -112,22 +106,21 @@ def comparison_rows(
         Comparisons to make, among COMPARISONS and INTERSECTIONAL.
     """
     out = []
-    mig = _positions(rows, mig_pos, keys)
-    ref = _positions(rows, ref_pos, keys)
-    pairs = _match(keys, m=mig, r=ref)
+    pairs = match(keys, m=_cells(rows, mig_pos, keys), r=_cells(rows, ref_pos, keys))
+    pair_labels = keys_frame(keys, pairs["_keys"])
     for kind in (k for k in kinds if k in COMPARISONS):
-        pm, pr = pairs["m"].to_numpy(), pairs["r"].to_numpy()
-        est = joint.compare(pm, pr, kind, labels=pairs[keys])
-        out.append(_rows(est, kind, ind, [pm, pr], rows, level))
+        pm, pr = pairs["m"], pairs["r"]
+        est = joint.compare(pm, pr, kind, labels=pair_labels)
+        out.append(_rows(est, kind, ind, [pm, pr], label_block(pair_labels), rows, level))
     wanted = [k for k in kinds if k in INTERSECTIONAL]
     if not wanted or "sex" not in keys:
         return out
     other = [k for k in keys if k != "sex"]
     groups = {
-        "mf": _positions(rows, mig_pos, keys, sex="F"),
-        "mm": _positions(rows, mig_pos, keys, sex="M"),
-        "rf": _positions(rows, ref_pos, keys, sex="F"),
-        "rm": _positions(rows, ref_pos, keys, sex="M"),
+        "mf": _cells(rows, mig_pos, keys, sex="F"),
+        "mm": _cells(rows, mig_pos, keys, sex="M"),
+        "rf": _cells(rows, ref_pos, keys, sex="F"),
+        "rm": _cells(rows, ref_pos, keys, sex="M"),
     }
     needs = {
         "sex_gap_migrant": ("mf", "mm"),
@@ -135,15 +128,17 @@ def comparison_rows(
         "gap_difference": ("mf", "rf", "mm", "rm"),
     }
     for kind in wanted:
-        cells = _match(other, **{g: groups[g] for g in needs[kind]})
-        labels = cells[other].assign(sex=NOT_APPLICABLE)
-        involved = [cells[g].to_numpy() for g in needs[kind]]
+        cells = match(other, **{g: groups[g] for g in needs[kind]})
+        labels = keys_frame(other, cells["_keys"]).assign(sex=NOT_APPLICABLE)
+        labels = labels[keys]
+        involved = [cells[g] for g in needs[kind]]
+        k = len(cells["_keys"])
         if kind == "gap_difference":
-            coefficients = np.zeros((len(cells), len(joint)))
+            coefficients = np.zeros((k, len(joint)))
             for pos, sign in zip(involved, (1.0, -1.0, -1.0, 1.0), strict=True):
-                coefficients[np.arange(len(cells)), pos] += sign
+                coefficients[np.arange(k), pos] += sign
             est = joint.contrast(coefficients, labels=labels)
         else:
             est = joint.compare(involved[0], involved[1], "gap", labels=labels)
-        out.append(_rows(est, kind, ind, involved, rows, level))
+        out.append(_rows(est, kind, ind, involved, label_block(labels), rows, level))
     return out

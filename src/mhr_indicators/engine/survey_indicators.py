@@ -22,6 +22,8 @@ from ..prepare.schemas import validate
 from ..sources import country_of
 from ..survey import CellSums, Estimates, SurveyDesign
 from ..vocab import CRITERION_COLUMNS, DIMENSIONS, NOT_STATED_SHARE, TOTAL
+from .blocks import Block, constant, join, label_block, take
+from .blocks import withhold as withhold_rows
 from .comparisons import comparison_rows
 from .quality import QualityRules, assess, shown_interval
 
@@ -277,38 +279,36 @@ def estimate_rows(
     multiplier: float,
     proportion: bool,
     withhold: bool = True,
-) -> pd.DataFrame:
+) -> Block:
     """Result rows of every cell of ``est`` in the indicator's unit, with their flags.
 
     With ``withhold=False`` (data-quality rows such as the not-stated share) a value the rules
     would withhold is published with the flag ``U`` instead.
     """
-    frame = est.to_frame(ci, run.level)
-    out = est.labels
-    for col in ("value", "se", "ci_lower", "ci_upper"):
-        out[col] = frame[col].to_numpy() * multiplier
-    out["cv"] = frame["cv"].to_numpy()
-    out["unit"] = unit
-    out["n_unweighted"] = frame["n_unweighted"].to_numpy()
-    out["n_weighted"] = frame["n_weighted"].to_numpy()
-    out["p"] = frame["value"].to_numpy()
-    out["df"] = frame["df"].to_numpy()
-    out["is_proportion"] = proportion
-    out["has_variance"] = run.design.variance != "none"
-    out["ci_lower"], out["ci_upper"] = shown_interval(out, run.rules, run.level)
-    flag, suppressed = assess(out, run.rules)
+    cols = est.columns(ci, run.level)
+    n = len(est)
+    work = pd.DataFrame(
+        {
+            **{c: cols[c] * multiplier for c in ("value", "se", "ci_lower", "ci_upper")},
+            "cv": cols["cv"],
+            "unit": constant(unit, n),
+            "n_unweighted": cols["n_unweighted"],
+            "n_weighted": cols["n_weighted"],
+            "p": cols["value"],
+            "df": cols["df"],
+            "is_proportion": np.full(n, proportion),
+            "has_variance": np.full(n, run.design.variance != "none"),
+        }
+    )
+    work["ci_lower"], work["ci_upper"] = shown_interval(work, run.rules, run.level)
+    flag, suppressed = assess(work, run.rules)
     if not withhold:
         flag, suppressed = np.where(suppressed, "U", flag), np.zeros_like(suppressed)
-    return finish(out, flag, suppressed)
-
-
-def finish(block: pd.DataFrame, flag: np.ndarray, suppressed: np.ndarray) -> pd.DataFrame:
-    """Attach flags, withhold suppressed values (the row stays), drop working columns."""
-    block = block.drop(columns=["p", "df", "is_proportion", "has_variance"], errors="ignore")
-    block["flag"] = flag
-    block["suppressed"] = np.asarray(suppressed, dtype=bool)
-    block.loc[block["suppressed"], ["value", "se", "ci_lower", "ci_upper", "cv"]] = np.nan
-    return block
+    block = label_block(est.labels)
+    for col in ("value", "se", "ci_lower", "ci_upper", "cv", "n_unweighted", "n_weighted"):
+        block[col] = work[col].to_numpy()
+    block["unit"] = constant(unit, n)
+    return withhold_rows(block, flag, suppressed)
 
 
 def _breakdown(
@@ -323,34 +323,42 @@ def _breakdown(
     status = run.status(ind.migrant_criterion)
     keys = [*KEYS, *subset]
     by_group = run.estimate(ind, [*keys, status], dims)
-    is_migrant = (by_group.labels[status] == 1).to_numpy()
     if ind.reference_group == "total":
         joint = Estimates.concat([by_group, run.estimate(ind, keys, dims)])
-        ref_pos = np.arange(len(by_group), len(joint))
     else:
         joint = by_group
-        ref_pos = np.flatnonzero(~is_migrant)
-    mig_pos = np.flatnonzero(is_migrant)
     proportion = ind.statistic == "proportion"
     rows = estimate_rows(joint, run, run.ci_method(ind), ind.unit, ind.multiplier, proportion)
-    rows = rows.drop(columns=[status], errors="ignore")
+    group = rows.pop(status)
+    is_migrant = group[: len(by_group)] == 1
+    mig_pos = np.flatnonzero(is_migrant)
+    if ind.reference_group == "total":
+        ref_pos = np.arange(len(by_group), len(joint))
+    else:
+        ref_pos = np.flatnonzero(~is_migrant)
     parts = []
     if ind.reports("migrant"):
-        parts.append(rows.iloc[mig_pos].assign(population=migrant_label))
+        parts.append(labelled(take(rows, mig_pos), population=migrant_label))
     if ind.reports("reference"):
-        parts.append(rows.iloc[ref_pos].assign(population=reference_label))
+        parts.append(labelled(take(rows, ref_pos), population=reference_label))
     if ind.reports(NOT_STATED_SHARE):
         ns = run.not_stated(ind.population, ind.migrant_criterion, keys, dims)
         # data-quality metadata: flagged by the rules, never withheld
         ci = run.rules.proportion_ci
         frame = estimate_rows(ns, run, ci, "percent", 100.0, True, withhold=False)
-        parts.append(frame.assign(population=NOT_STATED_SHARE))
+        parts.append(labelled(frame, population=NOT_STATED_SHARE))
     parts += comparison_rows(ind, joint, rows, mig_pos, ref_pos, keys, kinds, run.level)
-    block = pd.concat(parts, ignore_index=True)
-    for dim in DIMENSIONS:
+    block = pd.DataFrame(join(parts))
+    for dim in dict.fromkeys((*DIMENSIONS, *dims)):  # the core four, and optional ones asked for
         if dim not in block.columns:
             block[dim] = TOTAL
     return block
+
+
+def labelled(block: Block, **columns) -> Block:
+    """``block`` with constant columns added."""
+    n = len(next(iter(block.values())))
+    return {**block, **{c: constant(v, n) for c, v in columns.items()}}
 
 
 def survey_indicator(

@@ -80,6 +80,14 @@ class CellEstimate:
 
     def to_frame(self, ci: str, level: float, proportion: bool = False) -> pd.DataFrame:
         """The public result: ``by`` columns, then :data:`RESULT_COLUMNS`."""
+        out = self.labels.copy()
+        columns = self.columns(ci, level, proportion)
+        for name in RESULT_COLUMNS:
+            out[name] = columns[name]
+        return out
+
+    def columns(self, ci: str, level: float, proportion: bool = False) -> dict[str, np.ndarray]:
+        """:data:`RESULT_COLUMNS` as arrays (no table built: the engine's fast path)."""
         se = self.se
         logit_se = None
         if ci == "logit" and self.replicates is not None:
@@ -103,8 +111,7 @@ class CellEstimate:
             if proportion
             else np.full(len(self.value), np.nan)
         )
-        out = self.labels.copy()
-        columns = {
+        return {
             "value": self.value,
             "se": se,
             "ci_lower": lo,
@@ -115,6 +122,3 @@ class CellEstimate:
             "df": self.df,
             "n_eff": n_eff,
         }
-        for name in RESULT_COLUMNS:
-            out[name] = columns[name]
-        return out

@@ -118,12 +118,34 @@ class Estimates:
         level : float
             Confidence level, in (0, 1).
         """
+        ci = self._checked_ci(ci, level)
+        return self._est.to_frame(ci, level, proportion=self.statistic == "proportion")
+
+    def columns(self, ci: str | None = None, level: float = 0.95) -> dict[str, np.ndarray]:
+        """The numeric columns of :meth:`to_frame` as arrays, without the cells' labels (the
+        same figures, for callers that assemble many estimates into one table).
+
+        Parameters
+        ----------
+        ci, level
+            As for :meth:`to_frame`.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            ``value``, ``se``, ``ci_lower``, ``ci_upper``, ``cv``, ``n_unweighted``,
+            ``n_weighted``, ``df``, ``n_eff``: one entry per cell.
+        """
+        ci = self._checked_ci(ci, level)
+        return self._est.columns(ci, level, proportion=self.statistic == "proportion")
+
+    def _checked_ci(self, ci: str | None, level: float) -> str:
         choices = _CI_BY_STATISTIC.get(self.statistic, ("wald", "t"))
         ci = ci or choices[0]
         allowed("ci", ci, choices)
         if not 0 < level < 1:
             raise ConfigurationError(f"level must be between 0 and 1, got {level!r}")
-        return self._est.to_frame(ci, level, proportion=self.statistic == "proportion")
+        return ci
 
     def _index(self) -> pd.Index:
         labels = self._est.labels
