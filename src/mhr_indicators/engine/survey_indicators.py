@@ -82,6 +82,7 @@ class SurveyRun:
         status not stated, numerators given as filters), so that the cell sums of one
         population serve every indicator. An indicator whose columns are missing is left to
         fail on its own turn."""
+        wanted: list[str] = []
         for ind in indicators:
             if "survey" not in ind.source_kind or not ind.migrant_criterion:
                 continue
@@ -94,6 +95,9 @@ class SurveyRun:
                 continue
             key = self._key(ind.population, ind.migrant_criterion, breakdown_dims(ind, dims))
             self._users[key] = self._users.get(key, 0) + 1
+            wanted += [*ind.required_columns, *breakdown_dims(ind, dims)]
+            wanted += criterion_columns(ind.migrant_criterion)
+        self._validate_columns([*KEYS, *wanted])  # one schema check for every column
 
     def _key(self, population: str | None, criterion: str, dims: Sequence[str]) -> tuple:
         return (population, criterion, tuple(dims))
@@ -137,9 +141,7 @@ class SurveyRun:
             Listing every failing value of those columns (a code outside its list, an age of
             150, a missing ref_area), so that no row silently drops out of the cells.
         """
-        todo = [c for c in dict.fromkeys(columns) if c not in self._failures and c in self.columns]
-        for col in todo:
-            self._failures[col] = self._failing_values(col)
+        self._validate_columns(columns)
         failing = [
             self._failures[c]
             for c in dict.fromkeys(columns)
@@ -185,36 +187,54 @@ class SurveyRun:
             self._sums[key] = self.design.cell_sums(by, where=self.domain(population))
         return self._sums[key]
 
-    def _failing_values(self, column: str) -> pd.DataFrame:
-        """The failures of one column against the survey schema, found on its distinct values
-        (one check per value, not per row) and mapped back to every row holding them."""
-        values = self._frame([column])[column]
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        first = np.full(len(uniques), -1, dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(codes))[::-1]
-        sample = pd.DataFrame({column: values.iloc[first].to_numpy()}, index=np.arange(len(first)))
+    def _validate_columns(self, columns: Sequence[str]) -> None:
+        """Check the columns not checked yet against the survey schema, all in one call, on
+        their distinct values (one check per value, not per row); keep each column's failures,
+        mapped back to every row holding the failing values."""
+        todo = [c for c in dict.fromkeys(columns) if c not in self._failures and c in self.columns]
+        if not todo:
+            return
+        distinct = {}
+        for col in todo:
+            values = self._frame([col])[col]
+            codes, _ = pd.factorize(values, use_na_sentinel=False)
+            first = np.full(codes.max() + 1 if len(codes) else 0, -1, dtype=np.int64)
+            first[codes[::-1]] = np.arange(len(codes))[::-1]
+            distinct[col] = values.to_numpy()[first]
+        size = max(len(v) for v in distinct.values())
+        # each column's distinct values, padded with its first one (checks are column-wise)
+        sample = pd.DataFrame(
+            {c: np.resize(v, size) if len(v) else np.full(size, None) for c, v in distinct.items()}
+        )
         sample["weight"] = 1.0  # the design has checked its own weights
         for key in KEYS:
-            if key != column:
+            if key not in sample.columns:
                 sample[key] = "XXX" if key == "ref_area" else "2000"
+        found = pd.DataFrame(columns=["column", "check", "index", "failure_case"])
         try:
             validate(sample, "survey", source=self.source)
-            return pd.DataFrame(columns=["column", "check", "index", "failure_case"])
         except DataValidationError as exc:
             found = exc.failure_cases
-        found = found[found["column"] == column]
+        for col in todo:
+            mine = found[found["column"] == col]
+            mine = mine[mine["index"].astype(np.int64) < len(distinct[col])]
+            self._failures[col] = self._rows_failing(col, mine)
+
+    def _rows_failing(self, column: str, found: pd.DataFrame) -> pd.DataFrame:
+        """Every row whose value of ``column`` is among the failing distinct values."""
         if found.empty:
-            return found
+            return pd.DataFrame(columns=["column", "check", "index", "failure_case"])
+        values = self._frame([column])[column]
+        codes, _ = pd.factorize(values, use_na_sentinel=False)
         rows = []
         for check, group in found.groupby("check", sort=False):
             bad = np.isin(codes, group["index"].astype(np.int64).to_numpy())
-            labels = values.index[bad]
             rows.append(
                 pd.DataFrame(
                     {
                         "column": column,
                         "check": check,
-                        "index": labels,
+                        "index": values.index[bad],
                         "failure_case": values.to_numpy()[bad],
                     }
                 )

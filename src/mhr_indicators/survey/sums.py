@@ -24,19 +24,9 @@ from ..errors import ConfigurationError, EstimationOptionError
 from ..vocab import allowed
 from .estimate import CellEstimate
 from .estimates import Estimates
+from .keys import count_distinct, distinct_keys
 
 SUM_STATISTICS = ("mean", "proportion", "ratio", "total")
-
-
-def _distinct_keys(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted distinct keys (all in ``[0, size)``) and each key's position among them; a
-    dense count when ``size`` is moderate, which is much faster than sorting."""
-    if size > 2**25:
-        return np.unique(keys, return_inverse=True)
-    present = np.flatnonzero(np.bincount(keys, minlength=size))
-    lookup = np.full(size, -1, dtype=np.int64)
-    lookup[present] = np.arange(len(present))
-    return present, lookup[keys]
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +71,7 @@ class CellSums:
         if t is not None:
             keep = code >= 0
             key = code[keep] * t.n_psus + t.psu[keep]
-            uniq, inverse = _distinct_keys(key, len(labels) * t.n_psus)
+            uniq, inverse = distinct_keys(key, len(labels) * t.n_psus)
             self._pairs = (uniq // t.n_psus, uniq % t.n_psus)
             self._group = np.full(len(code), -1, dtype=np.int64)
             self._group[keep] = inverse
@@ -159,18 +149,29 @@ class CellSums:
             )
         if not by:
             return pd.DataFrame(index=pd.RangeIndex(1)), np.zeros(len(self.labels), np.int64)
-        frame = self.labels[list(by)]
-        complete = frame.notna().all(axis=1).to_numpy()
-        ids = np.full(len(frame), -1, dtype=np.int64)
-        grouped = frame[complete].groupby(list(by), sort=True, observed=True)
-        ids[complete] = grouped.ngroup().to_numpy()
-        labels = grouped.size().index.to_frame(index=False)
-        for col in by:  # keep the source dtype
-            try:
-                labels[col] = labels[col].astype(frame[col].dtype)
-            except (TypeError, ValueError):
-                pass
-        return labels.reset_index(drop=True), ids
+        codes = self._label_codes()
+        complete = np.ones(len(self.labels), dtype=bool)
+        key = np.zeros(len(self.labels), dtype=np.int64)
+        for col in by:  # one integer per combination, ordered as the sorted values
+            code, size = codes[col]
+            complete &= code >= 0
+            key = key * max(size, 1) + np.maximum(code, 0)
+        present, inverse = np.unique(key[complete], return_inverse=True)
+        ids = np.full(len(self.labels), -1, dtype=np.int64)
+        ids[complete] = inverse
+        first = np.empty(len(present), dtype=np.int64)
+        first[inverse[::-1]] = np.flatnonzero(complete)[::-1]
+        labels = self.labels[list(by)].iloc[first].reset_index(drop=True)
+        return labels, ids
+
+    def _label_codes(self) -> dict[str, tuple[np.ndarray, int]]:
+        """Each column of the finest cells as sorted integer codes (-1 for a missing value)."""
+        if ("codes",) not in self._breakdowns:
+            self._breakdowns[("codes",)] = {}
+            for col in self.by:
+                code, uniques = pd.factorize(self.labels[col], sort=True)
+                self._breakdowns[("codes",)][col] = (code.astype(np.int64), len(uniques))
+        return self._breakdowns[("codes",)]
 
     def estimate(
         self,
@@ -215,25 +216,19 @@ class CellSums:
             return num if total else np.where(den != 0, num / den, np.nan)
 
     def _pair_map(self, by: tuple, ids: np.ndarray, g: int) -> tuple:
-        """How the (finest cell, PSU) pairs add up into (coarse cell, PSU) pairs: computed once
-        per breakdown, shared by every variable."""
+        """How the (finest cell, PSU) pairs add up into (coarse cell, PSU) pairs, sorted by
+        coarse cell then PSU: computed once per breakdown, shared by every variable. The mask
+        of finest pairs kept is None when every pair is."""
         key = ("pairs", by)
         if key not in self._breakdowns:
             n_psus = self._kernels.taylor.n_psus
             coarse = ids[self._pairs[0]]
             ok = coarse >= 0
             combined = coarse[ok] * n_psus + self._pairs[1][ok]
-            uniq, inverse = _distinct_keys(combined, g * n_psus)
-            self._breakdowns[key] = (ok, inverse, uniq // n_psus, uniq % n_psus)
+            uniq, inverse = distinct_keys(combined, g * n_psus, sort=True)
+            mask = None if ok.all() else ok
+            self._breakdowns[key] = (mask, inverse, uniq // n_psus, uniq % n_psus)
         return self._breakdowns[key]
-
-    @staticmethod
-    def _distinct(cell: np.ndarray, other: np.ndarray, width: int, g: int) -> np.ndarray:
-        """How many distinct ``other`` values each cell holds."""
-        if g * width <= 2**25:
-            counts = np.bincount(cell * width + other, minlength=g * width)
-            return (counts.reshape(g, width) > 0).sum(axis=1)
-        return np.bincount(np.unique(cell * width + other) // width, minlength=g)
 
     def _linearised(self, s: _VariableSums, labels, ids, by, total: bool) -> CellEstimate:
         t = self._kernels.taylor
@@ -242,7 +237,8 @@ class CellSums:
         size = len(c)
 
         def agg(values):
-            return np.bincount(inverse, weights=values[ok], minlength=size)
+            kept = values if ok is None else values[ok]
+            return np.bincount(inverse, weights=kept, minlength=size)
 
         wy, wx, n, nw, pos = (agg(v) for v in (s.wy, s.wx, s.n, s.nw, s.positive))
         num = np.bincount(c, weights=wy, minlength=g)
@@ -252,7 +248,7 @@ class CellSums:
         n_w = np.bincount(c, weights=nw, minlength=g)
         seen = pos > 0
         psus = np.bincount(c[seen], minlength=g)
-        strata = self._distinct(c[seen], t.psu_stratum[p[seen]], t.n_strata, g)
+        strata = count_distinct(c[seen], t.psu_stratum[p[seen]], t.n_strata, g)
         df = (psus - strata).astype(float)
         has = n > 0
         if total:
@@ -261,7 +257,10 @@ class CellSums:
             r = np.where(np.isfinite(value), value, 0.0)[c]
             inv = np.where(np.isfinite(value) & (den != 0), 1.0 / np.where(den != 0, den, 1.0), 0.0)
             score = inv[c] * (wy - r * wx)
-        scores = sp.csr_matrix((score[has], (c[has], p[has])), shape=(g, t.n_psus))
+        # the pairs are sorted by cell, then PSU: the CSR arrays directly, with no sort
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(c[has], minlength=g))])
+        scores = sp.csr_matrix((score[has], p[has], indptr), shape=(g, t.n_psus))
+        scores.has_sorted_indices = True
         present = None
         if t.lonely_psu == "average" and t.lonely.any():
             strata_of = t.psu_stratum[p[has]]

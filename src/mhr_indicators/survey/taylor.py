@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from ..errors import DesignError, LonelyPSUError
 from ..vocab import LONELY_PSU_POLICIES
 from .inputs import design_codes, design_numeric, first_rows, offending
+from .keys import distinct_keys
 
 __all__ = ["LONELY_PSU_POLICIES", "TaylorStructure", "taylor_from_columns"]
 
@@ -147,6 +148,8 @@ class TaylorStructure:
             Cells-by-strata matrix, nonzero where the cell has members in the stratum (used by
             the ``average`` policy: R averages over the strata present in the domain).
         """
+        if not (self.lonely_psu == "average" and self.lonely.any()):
+            return self._variance_sparse(sp.csr_matrix(scores))
         indicator = self.stratum_indicator()
         s1 = np.asarray((scores @ indicator).todense())
         s2 = np.asarray((scores.multiply(scores) @ indicator).todense())
@@ -162,6 +165,19 @@ class TaylorStructure:
             with np.errstate(divide="ignore", invalid="ignore"):
                 return np.where(n_ok > 0, contrib * n_present / n_ok, np.nan)
         return centred @ np.nan_to_num(coef)
+
+    def _variance_sparse(self, scores: sp.csr_matrix) -> np.ndarray:
+        """:meth:`variance` from the nonzero scores only: their sum and sum of squares per
+        (cell, stratum), never a dense cells-by-strata table."""
+        coo = scores.tocoo()
+        g = scores.shape[0]
+        key = coo.row.astype(np.int64) * self.n_strata + self.psu_stratum[coo.col]
+        uniq, position = distinct_keys(key, g * self.n_strata)
+        s1 = np.bincount(position, weights=coo.data, minlength=len(uniq))
+        s2 = np.bincount(position, weights=coo.data * coo.data, minlength=len(uniq))
+        h = uniq % self.n_strata
+        centred = np.where(self.lonely[h], s2, s2 - s1 * s1 / self.n_psu[h].astype(float))
+        return np.bincount(uniq // self.n_strata, centred * np.nan_to_num(self.coef)[h], g)
 
     def degrees_of_freedom(
         self, cell: np.ndarray, positive_weight: np.ndarray, n_cells: int
