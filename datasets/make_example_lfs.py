@@ -238,7 +238,38 @@ def make(seed: int = SEED) -> pd.DataFrame:
     df.insert(1, "ref_area", REF_AREA)
     df.insert(2, "time_period", 2024)
     df = df.drop(columns=["origin", "years_in_country"])
-    return pd.concat([df, reps], axis=1)
+    out = pd.concat([df, reps], axis=1)
+    _add_disaggregations(out, seed)
+    return out
+
+
+def _add_disaggregations(df: pd.DataFrame, seed: int) -> None:
+    """Source-style columns for the optional disaggregations by disability and urban/rural area,
+    drawn from a random stream of their own (seeded by ``[seed, 2]``) and added last, so that
+    every earlier column and value is exactly what it was without them.
+
+    - ``wg_ss``: the highest level of difficulty a person reports over the six domains of the
+      Washington Group Short Set (seeing, hearing, walking, remembering, self-care,
+      communicating): 1 no difficulty, 2 some, 3 a lot, 4 cannot do at all; asked of persons
+      aged 5 and over (missing under 5). Difficulty rises with age.
+    - ``degurba``: the Degree of Urbanisation of the PSU (level 1: 1 cities, 2 towns and
+      semi-dense areas, 3 rural areas); urban strata hold cities and towns, rural strata mostly
+      rural areas.
+    """
+    rng = np.random.default_rng([seed, 2])
+    age = df["age"].to_numpy()
+    p_some = np.clip(0.10 + 0.004 * age, 0, 0.6)
+    p_a_lot = np.clip(0.02 + 0.003 * np.maximum(age - 40, 0), 0, 0.3)
+    u = rng.random(len(df))
+    level = np.select([u < p_a_lot * 0.25, u < p_a_lot, u < p_a_lot + p_some], [4, 3, 2], 1)
+    df["wg_ss"] = np.where(age >= 5, level.astype(float), np.nan)
+    psus = df[["psu", "stratum"]].drop_duplicates("psu")
+    urban = psus["stratum"].str.endswith("-urban").to_numpy()
+    capital = psus["stratum"].str.startswith("capital").to_numpy()
+    v = rng.random(len(psus))
+    city = v < np.where(capital, 0.9, 0.55)
+    degurba = np.where(urban, np.where(city, 1, 2), np.where(v < 0.8, 3, 2))
+    df["degurba"] = df["psu"].map(dict(zip(psus["psu"], degurba, strict=True))).astype(int)
 
 
 def _add_modules(df, rng, mig, legal, employed, edu, age, female) -> None:

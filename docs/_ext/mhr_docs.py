@@ -76,6 +76,21 @@ RESULT_MEANINGS = {
     "suppressed": "true when `value` is withheld by the quality rules; the row and its counts stay",
     "source": "the dataset the value came from (for records: the instrument and year)",
 }
+OPTIONAL_MEANINGS = {
+    "disability": "persons with or without disability; in surveys with the Washington Group "
+    'Short Set, with disability = at least one of its six domains answered "a lot of '
+    'difficulty" or "cannot do at all" (the Washington Group\'s cut-off); the categories of '
+    "the SDG data structure's `DISABILITY_STATUS` dimension",
+    "urbanisation": "urban or rural area of residence, the codes of the SDG code list "
+    "`CL_URBANISATION` (IAEG-SDGs); by the Degree of Urbanisation (UN Statistical Commission, "
+    "2020), cities and towns and semi-dense areas are urban, rural areas rural",
+    "citizenship_status": "how a person holds the country's citizenship (UN *Principles and "
+    "Recommendations for Population and Housing Censuses*, Rev. 3, 2017, topic "
+    '"citizenship"): by birth, by naturalisation, foreign citizen, stateless, or '
+    "`non_citizen` where a source does not tell foreign citizens from stateless persons. Not "
+    "the `citizenship` input column (a country code defining the migrant group under the "
+    "citizenship criterion)",
+}
 ESTIMATE_MEANINGS = {
     "value": "the estimate (a share between 0 and 1 for `proportion`)",
     "se": "standard error",
@@ -220,6 +235,7 @@ def _results_table(docname: str) -> str:
     from mhr_indicators.engine import dtypes
 
     _missing("results-table", list(vocab.RESULT_COLUMNS), RESULT_MEANINGS, docname)
+    _missing("optional dimension", list(vocab.OPTIONAL_DIMENSIONS), OPTIONAL_MEANINGS, docname)
     _missing("estimator", list(vocab.ESTIMATE_COLUMNS), ESTIMATE_MEANINGS, docname)
     _missing("issues", list(vocab.ISSUE_COLUMNS), ISSUE_MEANINGS, docname)
 
@@ -242,6 +258,14 @@ def _results_table(docname: str) -> str:
         for member in vocab.IssueCode
     ]
     est_rows = [[_code(c), _cell(ESTIMATE_MEANINGS.get(c, ""))] for c in vocab.ESTIMATE_COLUMNS]
+    optional = [
+        [
+            _code(d),
+            ", ".join(_code(c) for c in vocab.DIMENSION_CODES[d]) + f", `{vocab.TOTAL}`",
+            _cell(OPTIONAL_MEANINGS.get(d, "")),
+        ]
+        for d in vocab.OPTIONAL_DIMENSIONS
+    ]
     return "\n".join(
         [
             "## The columns",
@@ -251,6 +275,21 @@ def _results_table(docname: str) -> str:
             f"`{vocab.TOTAL}`; one that does not apply holds `{vocab.NOT_APPLICABLE}`.",
             "",
             _table(["#", "column", "dtype", "meaning"], rows),
+            "## Optional dimensions",
+            "",
+            "Three more disaggregations (A/69/302, para. 101), for sources that have them "
+            "(`mhr_indicators.vocab.OPTIONAL_DIMENSIONS`). Request them in `by=` (or a batch "
+            "job's `by:`): each one requested is a text column after `legal_status`, in the "
+            f"order below, `{vocab.TOTAL}` on every row not broken down by it (the rows of "
+            "indicators whose spec does not allow it included). A table computed without them "
+            "has exactly the columns above. `concat_results` joins tables with and without "
+            f"them (the missing column is `{vocab.TOTAL}`), and the SDMX-CSV writer adds the "
+            "dimensions `DISABILITY_STATUS`, `URBANISATION` (their names in the SDG data "
+            "structure definition) and `CITIZENSHIP_STATUS` when the table has the columns. "
+            'A missing value in the input is "not stated": the person is in no cell of '
+            "the breakdown, only in its totals.",
+            "",
+            _table(["column", "codes", "meaning"], optional),
             "## The issues table",
             "",
             "`Results.issues` (and a batch's `results.issues.csv`, which adds the `input`) has "

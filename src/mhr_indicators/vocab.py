@@ -6,6 +6,7 @@ code is spelled one way in the specs, the engine, the results table and the comm
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 from typing import Literal, get_args
 
@@ -16,8 +17,49 @@ TOTAL = "_T"
 NOT_APPLICABLE = "_Z"
 
 Dimension = Literal["sex", "age_group", "sector", "legal_status"]
-#: The disaggregation dimensions of the results table, in their column order.
+#: The core disaggregation dimensions of the results table, in their column order: always
+#: present, ``_T`` where not broken down.
 DIMENSIONS: tuple[str, ...] = get_args(Dimension)
+
+OptionalDimension = Literal["disability", "urbanisation", "citizenship_status"]
+#: Optional disaggregations (A/69/302, para. 101: disability, urban/rural, nationality), for
+#: sources that have them. An optional dimension's column is in the results table only when it
+#: was requested in ``by`` (after ``legal_status``, in this order), ``_T`` on every row not
+#: broken down by it; a table without them is exactly the four-dimension table.
+OPTIONAL_DIMENSIONS: tuple[str, ...] = get_args(OptionalDimension)
+
+AnyDimension = Literal[
+    "sex", "age_group", "sector", "legal_status", "disability", "urbanisation", "citizenship_status"
+]
+#: Every dimension ``compute(by=...)``, batch jobs and the catalogue's ``disaggregations`` accept.
+ALL_DIMENSIONS: tuple[str, ...] = get_args(AnyDimension)
+
+#: The controlled codes of each optional dimension (a missing value is "not stated"):
+#:
+#: - ``disability``: persons with / without disability. Surveys with the Washington Group Short
+#:   Set count a person with disability when at least one of the six domains is answered "a lot
+#:   of difficulty" or "cannot do at all" (the Washington Group's recommended cut-off); the
+#:   categories are those of the SDG data structure's DISABILITY_STATUS dimension.
+#: - ``urbanisation``: ``U`` urban, ``R`` rural, the codes of the SDG code list
+#:   IAEG-SDGs:CL_URBANISATION. By the Degree of Urbanisation (UN Statistical Commission, 2020),
+#:   cities and towns and semi-dense areas are urban, rural areas rural.
+#: - ``citizenship_status``: how a person holds the citizenship of the country, following the
+#:   census topic "citizenship" of the UN Principles and Recommendations for Population and
+#:   Housing Censuses, Rev. 3 (2017): citizens by birth, by naturalisation, foreign citizens and
+#:   stateless persons; ``non_citizen`` where a source does not tell foreign citizens from
+#:   stateless persons (the ACS). Not the ``citizenship`` column, which holds a country code
+#:   (ISO 3166-1 alpha-3) and defines the migrant group under the citizenship criterion.
+DIMENSION_CODES: dict[str, tuple[str, ...]] = {
+    "disability": ("with_disability", "without_disability"),
+    "urbanisation": ("U", "R"),
+    "citizenship_status": (
+        "citizen_by_birth",
+        "naturalised",
+        "foreign_citizen",
+        "stateless",
+        "non_citizen",
+    ),
+}
 
 Sex = Literal["F", "M"]
 SEXES: tuple[str, ...] = get_args(Sex)
@@ -143,6 +185,27 @@ RESULT_COLUMNS: list[str] = [
     "suppressed",
     "source",
 ]
+
+
+def result_columns(optional: Iterable[str] = ()) -> list[str]:
+    """The results-table columns with the optional dimensions among ``optional``.
+
+    ``RESULT_COLUMNS`` with those of :data:`OPTIONAL_DIMENSIONS` that ``optional`` names (any
+    other names are ignored) inserted after ``legal_status``, in the order of
+    ``OPTIONAL_DIMENSIONS``.
+    """
+    wanted = set(optional)
+    extra = [d for d in OPTIONAL_DIMENSIONS if d in wanted]
+    at = RESULT_COLUMNS.index(DIMENSIONS[-1]) + 1
+    return [*RESULT_COLUMNS[:at], *extra, *RESULT_COLUMNS[at:]]
+
+
+def table_dimensions(columns: Iterable[str]) -> list[str]:
+    """The dimensions of a results table with these columns: the core four, then the optional
+    ones it has."""
+    have = set(columns)
+    return [*DIMENSIONS, *(d for d in OPTIONAL_DIMENSIONS if d in have)]
+
 
 #: The columns of a results object's issues table.
 ISSUE_COLUMNS: list[str] = ["indicator_id", "problem", "detail"]

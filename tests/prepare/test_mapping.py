@@ -128,7 +128,8 @@ def test_typo_in_a_derive_entry_names_entry_and_field(tmp_path):
         typo["message"] == "unknown key 'form' (did you mean 'from'?); allowed keys: from, values"
     )
     assert _find(problems, "derive[1] (sex)", "map.from")["message"] == "is required"
-    assert "allowed keys: column, flag" in _find(problems, "derive[2]", "colum")["message"]
+    colum = _find(problems, "derive[2]", "colum")["message"]
+    assert "allowed keys: column, optional, flag" in colum
     text = str(err.value)
     assert f"{path}: derive[1] (sex): field 'map.form': unknown key 'form'" in text
 
@@ -184,7 +185,9 @@ def test_same_output_from_a_dict_a_file_and_a_model(example):
     as_dict = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert_frame_equal(harmonise(example, as_dict), from_file)
     assert_frame_equal(harmonise(example, load_mapping(as_dict)), from_file)
-    assert_frame_equal(from_file.drop(columns="hourly_earnings"), example)  # only one column added
+    # only the derived columns are added: hourly earnings and the optional disaggregations
+    added = ["hourly_earnings", "disability", "urbanisation"]
+    assert_frame_equal(from_file.drop(columns=added), example)
     hourly = example["earnings"] / example["hours"].where(example["hours"] != 0) * (12 / 52)
     pd.testing.assert_series_equal(from_file["hourly_earnings"], hourly, check_names=False)
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import MhrError, SpecError
 from ..survey import SurveyDesign
-from ..vocab import Dimension, LonelyPSU, SourceKind, VarianceKind
+from ..vocab import AnyDimension, LonelyPSU, SourceKind, VarianceKind
 
 
 class DesignConfig(BaseModel):
@@ -135,7 +135,8 @@ class JobConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     indicators: list[str] | Literal["all"] | dict[str, str]
-    by: list[Dimension] = Field(default_factory=list)
+    #: the core dimensions and the optional ones (``vocab.OPTIONAL_DIMENSIONS``)
+    by: list[AnyDimension] = Field(default_factory=list)
     quality: str | dict = "default"
     level: float = Field(default=0.95, gt=0, lt=1)
     catalogue: str | None = None

@@ -19,8 +19,8 @@ from ..vocab import (
     CRITERION_COLUMNS,
     GROUP_LABELS,
     UNIT_MULTIPLIER,
+    AnyDimension,
     Comparison,
-    Dimension,
     IndicatorType,
     Intersectional,
     MigrantCriterion,
@@ -134,7 +134,8 @@ class Indicator(BaseModel):
     report: list[str] | None = None
     describes: Literal["migrants", "total"] = "total"
     higher_is_better: bool | None = None
-    disaggregations: list[Dimension] = Field(default_factory=list)
+    #: the core dimensions and the optional ones (disability, urbanisation, citizenship_status)
+    disaggregations: list[AnyDimension] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     notes: str | None = None
     retired: Retirement | None = None

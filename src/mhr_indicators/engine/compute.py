@@ -28,15 +28,16 @@ from ..prepare.schemas import validate
 from ..survey import SurveyDesign
 from ..vocab import (
     AGGREGATE_COLUMNS,
+    ALL_DIMENSIONS,
     COMPARISONS,
-    DIMENSIONS,
     INPUT_ARGUMENT,
     INTERSECTIONAL,
-    RESULT_COLUMNS,
+    OPTIONAL_DIMENSIONS,
     TOTAL,
     ErrorMode,
     IssueCode,
     allowed,
+    result_columns,
 )
 from .aggregate_indicators import compute_aggregate
 from .quality import QualityRules, resolve_rules
@@ -63,7 +64,7 @@ def _resolve(indicators, cat: Catalogue | None) -> list[Indicator]:
 def _stacked(admin: pd.DataFrame, stock: pd.DataFrame) -> pd.DataFrame:
     """Administrative counts and the stock table in one table, for rates over the stock: a
     dimension one of them lacks is its total (``_T``) there, never a missing cell."""
-    dims = [d for d in DIMENSIONS if d in admin.columns or d in stock.columns]
+    dims = [d for d in ALL_DIMENSIONS if d in admin.columns or d in stock.columns]
     parts = [t.assign(**{d: TOTAL for d in dims if d not in t.columns}) for t in (admin, stock)]
     return pd.concat(parts, ignore_index=True)
 
@@ -123,7 +124,7 @@ def _aggregate_indicator(
                 IssueCode.NOT_DISAGGREGATED,
                 f"{d} is not a disaggregation of {ind.id} or not in the {kind} table",
             )
-    rows = compute_aggregate(ind, table, kind, use, DIMENSIONS, source or kind)
+    rows = compute_aggregate(ind, table, kind, use, ALL_DIMENSIONS, source or kind)
     rows["indicator_id"] = ind.id
     rows["type"] = ind.type
     rows["right"] = ind.right
@@ -153,7 +154,21 @@ def _survey_kinds(ind: Indicator, comparisons: Sequence[str] | None, dims, issue
     return kinds
 
 
+def _present(run: SurveyRun, dims: Sequence[str]) -> list[str]:
+    """``dims`` without the optional dimensions the survey data lack (core ones stay: a core
+    dimension the data lack is an input error of the indicators that use it)."""
+    return [d for d in dims if d not in OPTIONAL_DIMENSIONS or d in run.columns]
+
+
 def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> pd.DataFrame:
+    for d in dims:
+        if d not in _present(run, dims) and d in ind.disaggregations:
+            issues.note(
+                ind.id,
+                IssueCode.NOT_DISAGGREGATED,
+                f"{d} is not in the survey data (an optional dimension): not broken down by it",
+            )
+    dims = _present(run, dims)
     use_dims = breakdown_dims(ind, dims)
     for d in dims:
         if d not in ind.disaggregations:
@@ -243,9 +258,12 @@ def compute(
         ``value`` columns (stock, admin), or legal-framework records (ratifications). Admin
         indicators may take their denominators (e.g. the migrant stock) from ``stock``.
     by : list of str, optional
-        Disaggregations among ``sex``, ``age_group``, ``sector``, ``legal_status``. Every subset
-        is computed, so each dimension also appears at its total (``_T``). An indicator is broken
-        down only by the dimensions its spec allows (others are noted in the issues).
+        Disaggregations among ``sex``, ``age_group``, ``sector``, ``legal_status`` and the
+        optional ``disability``, ``urbanisation``, ``citizenship_status``
+        (``vocab.OPTIONAL_DIMENSIONS``). Every subset is computed, so each dimension also
+        appears at its total (``_T``). An indicator is broken down only by the dimensions its
+        spec allows (others are noted in the issues). An optional dimension's column is in the
+        table only when requested here (``_T`` on the rows not broken down by it).
     comparisons : list of str, optional
         Comparisons for every survey indicator, replacing those of the specs: ``gap``,
         ``ratio``, ``relative_gap``, ``parity_index``, ``adjusted_parity_index`` (migrant vs
@@ -274,25 +292,32 @@ def compute(
     """
     inds = _resolve(indicators, catalogue)
     dims = [by] if isinstance(by, str) else list(by or [])
-    bad = [d for d in dims if d not in DIMENSIONS]
+    bad = [d for d in dims if d not in ALL_DIMENSIONS]
     if bad:
         raise ConfigurationError(
-            f"by={bad} is not a results-table dimension; use any of {list(DIMENSIONS)}"
+            f"by={bad} is not a results-table dimension; use any of {list(ALL_DIMENSIONS)} "
+            f"(the last {len(OPTIONAL_DIMENSIONS)} are optional: their columns appear only "
+            "when requested)"
         )
     for kind in comparisons or []:
         allowed("comparison", kind, (*COMPARISONS, *INTERSECTIONAL))
     if not 0 < level < 1:
         raise ConfigurationError(f"level must be between 0 and 1, got {level!r}")
-    if survey is not None and not isinstance(survey, SurveyDesign):
+    # a Dask-backed design (mhr.DaskSurveyDesign) brings its own run: dispatch on it
+    own_run = None if isinstance(survey, SurveyDesign) else getattr(survey, "survey_run", None)
+    if survey is not None and not isinstance(survey, SurveyDesign) and not callable(own_run):
         raise ConfigurationError(
             f"survey= takes a SurveyDesign, not a {type(survey).__name__}: build one with "
-            "mhr.SurveyDesign(data, weights=..., strata=..., psu=...)"
+            "mhr.SurveyDesign(data, weights=..., strata=..., psu=...) (or, for a Dask "
+            "dataframe or a Parquet dataset, mhr.DaskSurveyDesign(data, ...))"
         )
     rules = resolve_rules(quality)
     issues = _Issues(errors)
     run = SurveyRun(survey, rules, level, source or "survey") if survey is not None else None
+    if callable(own_run):
+        run = own_run(rules, level, source or "survey")
     if run is not None:
-        run.prepare(inds, dims)
+        run.prepare(inds, _present(run, dims))
     inputs = {"survey": survey, "stock": stock, "admin": admin, "ratification": ratifications}
     problems = _input_problems(inputs)
     parts = []
@@ -315,8 +340,13 @@ def compute(
             parts.append(_aggregate_indicator(ind, table, kinds[0], dims, issues, source))
         except MhrError as exc:
             issues.report(exc, ind.id)
-    result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
-    result = result[RESULT_COLUMNS]
+    # an optional dimension requested in ``by`` is a column of every row: ``_T`` on the rows
+    # of indicators that do not allow it; a table without optional dimensions is unchanged
+    columns = result_columns(dims)
+    extra = [d for d in columns if d in OPTIONAL_DIMENSIONS]
+    parts = [p.assign(**{d: TOTAL for d in extra if d not in p.columns}) for p in parts]
+    result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    result = result[columns]
     # a year or a period string ("2015-2020"): always text, so that one table holds both
     result["time_period"] = result["time_period"].map(_period_text).astype(object)
     result["suppressed"] = result["suppressed"].astype(bool)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigurationError
-from ..vocab import ISSUE_COLUMNS, RESULT_COLUMNS
+from ..vocab import ISSUE_COLUMNS, OPTIONAL_DIMENSIONS, RESULT_COLUMNS, result_columns
 
 TEXT_DTYPE = pd.Series(["a"]).dtype  # pandas' own text dtype: "str" (pandas 3) or object
 FLOAT_COLUMNS = ["value", "se", "ci_lower", "ci_upper", "cv", "n_weighted"]
@@ -48,6 +48,9 @@ def text(col: pd.Series, empty_is_missing: bool = True) -> pd.Series:
 def normalise_table(table: pd.DataFrame) -> pd.DataFrame:
     """The results-table columns of ``table``, in order, with canonical dtypes.
 
+    Those of ``vocab.RESULT_COLUMNS``, with the optional dimensions ``table`` has (see
+    ``vocab.result_columns``); other columns are dropped.
+
     Raises
     ------
     ConfigurationError
@@ -59,10 +62,12 @@ def normalise_table(table: pd.DataFrame) -> pd.DataFrame:
     missing = ", ".join(repr(c) for c in RESULT_COLUMNS if c not in table.columns)
     if missing:
         raise ConfigurationError(f"the results table lacks column(s) {missing}")
-    out = table.loc[:, RESULT_COLUMNS].reset_index(drop=True)
+    # the optional dimensions the table has are kept (after legal_status), as text
+    columns = result_columns(table.columns)
+    out = table.loc[:, columns].reset_index(drop=True)
     out.attrs = {}
     try:
-        for col in TEXT_COLUMNS:
+        for col in [*TEXT_COLUMNS, *(c for c in columns if c in OPTIONAL_DIMENSIONS)]:
             out[col] = text(out[col], empty_is_missing=col != "flag")
         out["flag"] = out["flag"].fillna("")
         for col in FLOAT_COLUMNS:

@@ -16,14 +16,13 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
-from ..vocab import DIMENSIONS
+from ..vocab import table_dimensions
 from .dtypes import text
 
 #: The comparison shown in a headline's gap columns: the first one an indicator reports.
 HEADLINE_COMPARISONS = ("gap", "relative_gap", *(c for c in vocab.COMPARISONS if "gap" not in c))
 _MIGRANT_LABELS = {m for m, _ in vocab.GROUP_LABELS.values()}
 _REFERENCE_LABELS = {r for _, r in vocab.GROUP_LABELS.values()} | {"total"}
-_KEYS = ["indicator_id", "ref_area", "time_period", *DIMENSIONS, "source"]
 _SIDE = ["value", "ci_lower", "ci_upper", "flag", "suppressed"]
 
 Groups = Mapping[str, Mapping[str, str | None]]
@@ -104,9 +103,10 @@ def headline(table: pd.DataFrame, groups: Groups | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per indicator and cell (``ref_area``, ``time_period``, the four dimensions,
-        ``source``) with ``migrant_*`` and ``reference_*`` (``group``, ``value``,
-        ``ci_lower``, ``ci_upper``, ``flag``, ``suppressed``), ``unit`` and the comparison
+        One row per indicator and cell (``ref_area``, ``time_period``, the four dimensions and
+        the optional ones the table has, ``source``) with ``migrant_*`` and ``reference_*``
+        (``group``, ``value``, ``ci_lower``, ``ci_upper``, ``flag``, ``suppressed``), ``unit``
+        and the comparison
         ``gap`` (``gap_kind``, ``gap``, ``gap_ci_lower``, ``gap_ci_upper``, ``gap_unit``,
         ``gap_flag``, ``gap_suppressed``). ``gap_kind`` is the first comparison the
         indicator reports among ``HEADLINE_COMPARISONS`` (``gap``, else ``relative_gap``
@@ -114,6 +114,7 @@ def headline(table: pd.DataFrame, groups: Groups | None = None) -> pd.DataFrame:
         ``migrant_value``, ``migrant_group`` its population, and empty reference and gap.
         Missing cells are empty (NA); rows follow the order of the results table.
     """
+    keys = ["indicator_id", "ref_area", "time_period", *table_dimensions(table.columns), "source"]
     t = table.assign(_pos=np.arange(len(table)))
     t = t.merge(roles(table, groups), on="indicator_id", how="left")
     parts = []
@@ -126,20 +127,20 @@ def headline(table: pd.DataFrame, groups: Groups | None = None) -> pd.DataFrame:
         if role == "migrant":  # a single-group indicator: its group in each area, whatever label
             alone = t["reference"].isna() & ~t["population"].isin(_NOT_GROUPS)
             match |= alone & t["population"].isin(_MIGRANT_LABELS)
-        part = t.loc[match, [*_KEYS, "_pos", "population", *_SIDE, "unit"]]
+        part = t.loc[match, [*keys, "_pos", "population", *_SIDE, "unit"]]
         names = {c: prefix + c for c in _SIDE}
         names.update(population=f"{role}_group", _pos=f"_pos_{role}", unit=f"_unit_{role}")
         if role == "gap":
             names.update(population="gap_kind", value="gap", unit="gap_unit")
         parts.append(part.rename(columns=names))
-    out = reduce(lambda a, b: a.merge(b, on=_KEYS, how="outer"), parts)
+    out = reduce(lambda a, b: a.merge(b, on=keys, how="outer"), parts)
     out["unit"] = out["_unit_migrant"].fillna(out["_unit_reference"])
     out["_pos"] = out[["_pos_migrant", "_pos_reference", "_pos_gap"]].min(axis=1)
     labels = t[["indicator_id", "right", "type"]].drop_duplicates("indicator_id")
     out = out.merge(labels, on="indicator_id", how="left").sort_values("_pos", kind="stable")
     for col in ("migrant_suppressed", "reference_suppressed", "gap_suppressed"):
         out[col] = out[col].astype("boolean")
-    columns = ["indicator_id", "right", "type", *_KEYS[1:-1]]
+    columns = ["indicator_id", "right", "type", *keys[1:-1]]
     for who in ("migrant", "reference"):
         columns += [f"{who}_group", *(f"{who}_{c}" for c in _SIDE)]
     columns += ["unit", "gap_kind", "gap", "gap_ci_lower", "gap_ci_upper", "gap_unit"]

@@ -1,7 +1,9 @@
 """``Results``: the results table of a computation, with its issues and run metadata.
 
 A :class:`Results` object holds three things that travel together: ``table`` (one row per
-estimate, exactly the columns of :data:`~mhr_indicators.vocab.RESULT_COLUMNS`), ``issues`` (what
+estimate, the columns of :data:`~mhr_indicators.vocab.RESULT_COLUMNS`, and after
+``legal_status`` the optional dimensions of :data:`~mhr_indicators.vocab.OPTIONAL_DIMENSIONS`
+that were requested, ``_T`` where not broken down), ``issues`` (what
 could not be computed or broken down, :data:`~mhr_indicators.vocab.ISSUE_COLUMNS`) and
 ``metadata`` (a JSON-serialisable dict: versions, quality rules, inputs and their checksums, and
 ``groups``, the migrant and reference population labels of each indicator). Its writers keep all
@@ -34,7 +36,7 @@ from ..io.sdmx import SDMX_DIMENSIONS as SDMX_DIMENSIONS
 from ..io.sdmx import SDMX_OBS_STATUS as SDMX_OBS_STATUS
 from ..io.sdmx import STRUCTURE_ID, write_sdmx_csv
 from ..io.tables import read_metadata, write_table
-from ..vocab import DIMENSIONS, RESULT_COLUMNS
+from ..vocab import DIMENSIONS, OPTIONAL_DIMENSIONS, RESULT_COLUMNS, TOTAL
 from .dtypes import TEXT_COLUMNS as _TEXT
 from .dtypes import as_text as _as_text
 from .dtypes import normalise_issues as _normalise_issues
@@ -60,9 +62,11 @@ class Results:
     Parameters
     ----------
     table : pandas.DataFrame
-        The results table: it must hold every column of ``vocab.RESULT_COLUMNS`` (others are
-        dropped). Dtypes are made canonical: codes and ``time_period`` as text (an empty code
-        is missing), ``flag`` ``""`` when none, ``n_unweighted`` ``Int64``, ``suppressed`` bool.
+        The results table: it must hold every column of ``vocab.RESULT_COLUMNS``; the optional
+        dimensions (``vocab.OPTIONAL_DIMENSIONS``) it has are kept after ``legal_status``,
+        other columns are dropped. Dtypes are made canonical: codes and ``time_period`` as
+        text (an empty code is missing), ``flag`` ``""`` when none, ``n_unweighted``
+        ``Int64``, ``suppressed`` bool.
     issues : pandas.DataFrame or list of dict, optional
         Columns ``indicator_id``, ``problem`` (required; normally an ``IssueCode`` value) and
         ``detail`` (missing ones are left empty); further text columns (e.g. a batch's
@@ -99,7 +103,8 @@ class Results:
 
     @property
     def table(self) -> pd.DataFrame:
-        """The results table (columns exactly ``vocab.RESULT_COLUMNS``); do not modify it."""
+        """The results table (``vocab.RESULT_COLUMNS``, with the optional dimensions it was
+        computed by after ``legal_status``); do not modify it."""
         return self._table
 
     @property
@@ -158,6 +163,9 @@ class Results:
         legal_status: str | Sequence[str] | None = None,
         right: str | Sequence[str] | None = None,
         type: str | Sequence[str] | None = None,
+        disability: str | Sequence[str] | None = None,
+        urbanisation: str | Sequence[str] | None = None,
+        citizenship_status: str | Sequence[str] | None = None,
     ) -> Results:
         """The rows matching every given criterion.
 
@@ -167,6 +175,9 @@ class Results:
             Indicator ids or shell-style patterns (``"WORK.*"``, ``"*.S.*"``).
         population, ref_area, time_period, sex, age_group, sector, legal_status, right, type
             A value or a list of values of that column (``time_period`` may be a number).
+        disability, urbanisation, citizenship_status
+            Values of an optional dimension. A table without that column is not broken down
+            by it: its rows match ``"_T"`` only.
 
         Returns
         -------
@@ -195,6 +206,14 @@ class Results:
         for col, values in zip(_CELLS, cells, strict=True):
             if values is not None:
                 keep &= t[col].isin(wanted(values)).to_numpy()
+        optional = (disability, urbanisation, citizenship_status)
+        for col, values in zip(OPTIONAL_DIMENSIONS, optional, strict=True):
+            if values is None:
+                continue
+            if col in t.columns:
+                keep &= t[col].isin(wanted(values)).to_numpy()
+            elif TOTAL not in wanted(values):  # not broken down: every row is its total
+                keep &= False
         issues = self._issues
         if indicator is not None or right is not None or type is not None:
             issues = issues[issues["indicator_id"].isin(ids)]
@@ -267,7 +286,9 @@ class Results:
 
         Columns, in order: ``STRUCTURE``, ``STRUCTURE_ID`` (``structure_id``, as
         ``AGENCY:ID(VERSION)``), ``ACTION`` (``action``: ``I`` information; SDMX-CSV 2.1
-        prefers ``M`` merge), the dimensions (``INDICATOR`` ... ``LEGAL_STATUS``),
+        prefers ``M`` merge), the dimensions (``INDICATOR`` ... ``LEGAL_STATUS``, then
+        ``DISABILITY_STATUS``, ``URBANISATION``, ``CITIZENSHIP_STATUS`` when the table has
+        those optional dimensions),
         ``OBS_VALUE``, then the attributes (``UNIT_MEASURE``, ``OBS_STATUS``, ``CONF_STATUS``,
         ``SE``, ``CI_LOWER``, ``CI_UPPER``, ``N_UNWEIGHTED``, ``SOURCE``); a suppressed row
         keeps its row with an empty ``OBS_VALUE``. The layout is documented and built in
@@ -284,6 +305,9 @@ class Results:
     def concat(cls, items: Iterable[Results | pd.DataFrame]) -> Results:
         """Join results (or plain results tables): every row and every issue is kept.
 
+        Parts computed by different optional dimensions join: a part without one of them has
+        ``_T`` (not broken down) in that column.
+
         Metadata is merged key by key: a value equal in every part is kept, differing values
         become the list of the distinct values; ``inputs`` lists are joined and ``groups``
         dicts merged (the first part wins for an indicator in several).
@@ -291,7 +315,12 @@ class Results:
         parts = [i if isinstance(i, Results) else Results(i) for i in items]
         if not parts:
             return cls(pd.DataFrame(columns=RESULT_COLUMNS))
-        table = pd.concat([p._table for p in parts], ignore_index=True)
+        # an optional dimension one part has is ``_T`` (not broken down) in the others
+        extra = [d for d in OPTIONAL_DIMENSIONS if any(d in p._table.columns for p in parts)]
+        tables = [
+            p._table.assign(**{d: TOTAL for d in extra if d not in p._table.columns}) for p in parts
+        ]
+        table = pd.concat(tables, ignore_index=True)
         issues = pd.concat([p._issues for p in parts], ignore_index=True)
         metas = [p._metadata for p in parts]
         merged: dict[str, Any] = {}

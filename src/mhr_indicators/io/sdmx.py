@@ -7,7 +7,10 @@ object, which delegates its ``to_sdmx_csv`` here. Columns, in order:
 - ``STRUCTURE`` (``dataflow``), ``STRUCTURE_ID`` (``AGENCY:ID(VERSION)``) and ``ACTION``
   (``I`` information; SDMX-CSV 2.1 prefers ``M`` merge);
 - the dimensions ``INDICATOR`` (indicator_id), ``REF_AREA``, ``TIME_PERIOD``, ``POPULATION``,
-  ``SEX``, ``AGE`` (age_group), ``SECTOR``, ``LEGAL_STATUS`` (:data:`SDMX_DIMENSIONS`);
+  ``SEX``, ``AGE`` (age_group), ``SECTOR``, ``LEGAL_STATUS`` (:data:`SDMX_DIMENSIONS`), then the
+  optional dimensions the table has: ``DISABILITY_STATUS`` (disability) and ``URBANISATION``,
+  the names of those dimensions in the SDG data structure definition, and
+  ``CITIZENSHIP_STATUS`` (:data:`SDMX_OPTIONAL_DIMENSIONS`);
 - the measure ``OBS_VALUE`` (value);
 - the attributes ``UNIT_MEASURE`` (unit), ``OBS_STATUS`` (from the flag, see
   :data:`SDMX_OBS_STATUS`), ``CONF_STATUS`` (``C`` when suppressed, else ``F`` free), ``SE``,
@@ -39,6 +42,13 @@ _SDMX_ORDER = ["indicator_id", "ref_area", "time_period", "population", *DIMENSI
 SDMX_DIMENSIONS = {c: c.upper() for c in _SDMX_ORDER} | dict(
     indicator_id="INDICATOR", age_group="AGE"
 )
+#: SDMX dimension of each optional results-table dimension, written after ``LEGAL_STATUS`` when
+#: the table has the column (``DISABILITY_STATUS`` and ``URBANISATION`` as in the SDG DSD).
+SDMX_OPTIONAL_DIMENSIONS = {
+    "disability": "DISABILITY_STATUS",
+    "urbanisation": "URBANISATION",
+    "citizenship_status": "CITIZENSHIP_STATUS",
+}
 #: Results-table columns written as SDMX attributes after ``CONF_STATUS`` (upper-cased).
 _ATTRIBUTES = ("se", "ci_lower", "ci_upper", "n_unweighted", "source")
 
@@ -51,8 +61,9 @@ def sdmx_csv_frame(
     Parameters
     ----------
     table : pandas.DataFrame
-        A results table with canonical dtypes (every column of ``vocab.RESULT_COLUMNS``;
-        ``flag`` ``""`` when none, ``suppressed`` bool).
+        A results table with canonical dtypes (every column of ``vocab.RESULT_COLUMNS``, and
+        the optional dimensions it was computed by; ``flag`` ``""`` when none, ``suppressed``
+        bool).
     structure_id : str, default ``"MHR:MHR_INDICATORS(1.0)"``
         The ``STRUCTURE_ID`` column, as ``AGENCY:ID(VERSION)``.
     action : str, default ``"I"``
@@ -68,6 +79,9 @@ def sdmx_csv_frame(
     out["ACTION"] = action
     for col, name in SDMX_DIMENSIONS.items():
         out[name] = t[col]
+    for col, name in SDMX_OPTIONAL_DIMENSIONS.items():
+        if col in t.columns:
+            out[name] = t[col]
     out["OBS_VALUE"] = t["value"]
     out["UNIT_MEASURE"] = t["unit"]
     out["OBS_STATUS"] = t["flag"].map(lambda f: SDMX_OBS_STATUS.get(f, f))
@@ -108,6 +122,7 @@ def write_sdmx_csv(
 __all__ = [
     "SDMX_DIMENSIONS",
     "SDMX_OBS_STATUS",
+    "SDMX_OPTIONAL_DIMENSIONS",
     "STRUCTURE_ID",
     "sdmx_csv_frame",
     "write_sdmx_csv",

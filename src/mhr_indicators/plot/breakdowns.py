@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..vocab import DIMENSIONS, TOTAL
+from ..vocab import TOTAL, table_dimensions
 from .data import DIMENSION_NAMES, category_label, category_order, group_name
 from .draw import is_drawable, plot_estimate
 from .outcomes import Outcome
@@ -60,7 +60,7 @@ def choose_breakdowns(res, area: str, outcomes: list[Outcome], n: int) -> list[B
         ]
         cells = {}
         for dim in BREAKDOWN_DIMENSIONS:
-            others = [d for d in DIMENSIONS if d != dim]
+            others = [d for d in table_dimensions(rows.columns) if d != dim]
             keep = (rows[others] == TOTAL).all(axis=1) & ~rows[dim].isin([TOTAL, "_Z"])
             if keep.any():
                 cells[dim] = rows[keep]

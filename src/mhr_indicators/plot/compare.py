@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from ..catalogue.load import Catalogue
 from ..engine.headline import HEADLINE_COMPARISONS
 from ..errors import ConfigurationError
-from ..vocab import DIMENSIONS, TOTAL
+from ..vocab import TOTAL, table_dimensions
 from .common import add_legend, ci_level, new_axes, roles_of, set_titles, source_text
 from .data import (
     ResultsLike,
@@ -186,7 +186,7 @@ def _compare_rows(
             _role=first["_role"],
             unit=first["unit"],
             time_period="",
-            **dict.fromkeys(DIMENSIONS, TOTAL),
+            **dict.fromkeys(table_dimensions(rows.columns), TOTAL),
         )
         rows = pd.concat([rows, blank], ignore_index=True)
     rows = rows.assign(_name=rows["ref_area"].map(area_name))

@@ -22,7 +22,7 @@ from ..engine.results import Results, read_results
 from ..errors import ConfigurationError, MhrError
 from ..prepare.bands import band_bounds
 from ..sources import area
-from ..vocab import DIMENSIONS, TOTAL
+from ..vocab import ALL_DIMENSIONS, TOTAL, table_dimensions
 
 ResultsLike = Results | pd.DataFrame | str | os.PathLike
 
@@ -52,6 +52,9 @@ DIMENSION_NAMES: dict[str, str] = {
     "age_group": "Age group (years)",
     "sector": "Economic activity (ISIC Rev.4 section)",
     "legal_status": "Legal status",
+    "disability": "Disability",
+    "urbanisation": "Urban / rural area",
+    "citizenship_status": "Citizenship status",
 }
 #: Short names of the catalogue's rights, for panel labels.
 RIGHT_NAMES: dict[str, str] = {
@@ -74,6 +77,7 @@ RIGHT_NAMES: dict[str, str] = {
     "context": "Context",
 }
 _SEX = {"F": "Female", "M": "Male", TOTAL: "Total", "_Z": "Both sexes"}
+_URBANISATION = {"U": "Urban", "R": "Rural"}
 
 
 def as_results(results: ResultsLike) -> Results:
@@ -160,6 +164,8 @@ def category_label(dimension: str, code: str) -> str:
         return "Total"
     if dimension == "sex":
         return _SEX.get(code, code)
+    if dimension == "urbanisation":
+        return _URBANISATION.get(code, code)
     if dimension == "age_group":
         try:
             lo, hi = band_bounds(code)
@@ -221,8 +227,9 @@ def format_period_range(periods) -> str:
 
 
 def total_cell(table: pd.DataFrame) -> pd.Series:
-    """Rows with no breakdown (every dimension ``_T``)."""
-    return (table[list(DIMENSIONS)] == TOTAL).all(axis=1)
+    """Rows with no breakdown (every dimension ``_T``, the optional ones too where the table
+    has them)."""
+    return (table[table_dimensions(table.columns)] == TOTAL).all(axis=1)
 
 
 def indicator_rows(
@@ -284,10 +291,12 @@ def indicator_rows(
         rows = rows[rows["time_period"] == period]
         if rows.empty:
             raise ConfigurationError(f"{indicator_id} has no results for {ref_area} in {period}")
-    if by is not None and by not in DIMENSIONS:
-        dims = ", ".join(DIMENSIONS)
-        raise ConfigurationError(f"by={by!r} is not a dimension: use one of {dims}")
-    others = [d for d in DIMENSIONS if d != by]
+    present = table_dimensions(rows.columns)
+    if by is not None and by not in present:
+        dims = ", ".join(present)
+        why = "not in these results" if by in ALL_DIMENSIONS else "not a dimension"
+        raise ConfigurationError(f"by={by!r} is {why}: use one of {dims}")
+    others = [d for d in present if d != by]
     keep = (rows[others] == TOTAL).all(axis=1)
     return rows[keep], str(ref_area), period
 

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from ..vocab import DIMENSIONS
+from ..vocab import DIMENSIONS, OPTIONAL_DIMENSIONS
 from .style import (
     FLAG_MEANINGS,
     MUTED_COLOUR,
@@ -29,8 +29,10 @@ _KEY = ["indicator_id", "population", "ref_area", "time_period", *DIMENSIONS]
 
 
 def cell_gid(kind: str, row: pd.Series | dict) -> str:
-    """``kind|indicator|population|area|period|sex|age|sector|legal status`` of a row."""
-    return "|".join([kind, *(str(row.get(c, "")) for c in _KEY)])
+    """``kind|indicator|population|area|period|sex|age|sector|legal status`` of a row, then
+    the optional dimensions the row has (``|disability|...``)."""
+    extra = [c for c in OPTIONAL_DIMENSIONS if c in row]
+    return "|".join([kind, *(str(row.get(c, "")) for c in (*_KEY, *extra))])
 
 
 def is_flagged(row: pd.Series | dict) -> bool:

@@ -12,7 +12,10 @@ and every problem is reported in one :class:`~mhr_indicators.errors.SpecError`):
 ``constants``
     ``{column: value}`` for columns the source does not hold (``ref_area``, ``time_period``).
 ``derive``
-    A list of derivations, each ``{column: NAME, <kind>: {...}}`` with kind one of
+    A list of derivations, each ``{column: NAME, <kind>: {...}}`` (and ``optional: true`` to
+    skip it, leaving the column absent, when a column it reads is not in the data: for the
+    optional disaggregations ``disability``, ``urbanisation``, ``citizenship_status``, which
+    only some files of a source hold) with kind one of
 
     - ``flag: "FILTER"`` — 1/0 from a filter of the whitelisted grammar; missing where the filter
       is unknown (e.g. ``"country_of_birth != ref_area"`` gives ``born_abroad``; an unknown
@@ -176,7 +179,8 @@ def harmonise(
     SpecError
         The mapping is not valid (raised before any data is touched).
     ColumnNotFoundError
-        A column the mapping reads is not in the data.
+        A column the mapping reads is not in the data (a derivation marked ``optional`` is
+        skipped instead).
     HarmonisationError
         The data cannot be mapped, e.g. age bands that do not nest in the target bands.
     DataValidationError
@@ -195,7 +199,11 @@ def harmonise(
     for col, value in m.constants.items():
         df[col] = value
     for d in m.derive:
-        df[d.column] = _APPLY[type(d)](df, d)
+        try:
+            df[d.column] = _APPLY[type(d)](df, d)
+        except ColumnNotFoundError:
+            if not d.optional:
+                raise  # an optional derivation is skipped when the source lacks its column
     if m.keep:
         df = df[[_need(df, c, "keep").name for c in m.keep]]
     return df

@@ -166,13 +166,21 @@ DERIVATIONS: dict[str, type[_Derivation]] = {}
 """The derivation models by kind, in the order they are listed in messages."""
 
 
+_COMMON = ("column", "optional")  # the keys every derivation may have besides its kind
+
+
 class _Derivation(_Frozen):
     kind: ClassVar[str]
     column: Name = Field(description="the column to create (or replace)")
+    optional: bool = Field(
+        False,
+        description="skip the derivation (the column stays absent) when a column it reads is "
+        "not in the data, e.g. an optional disaggregation the source may lack",
+    )
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        cls.kind = next(n for n in cls.model_fields if n != "column")  # the kind's key
+        cls.kind = next(n for n in cls.model_fields if n not in _COMMON)  # the kind's key
         DERIVATIONS[cls.kind] = cls
 
 
@@ -232,7 +240,7 @@ def _one_kind(value: Any) -> Any:
     kinds = [k for k in value if k in DERIVATIONS] if isinstance(value, dict) else []
     if isinstance(value, _Derivation) or len(kinds) == 1:
         return value
-    other = [str(k) for k in value if k != "column"] if isinstance(value, dict) else []
+    other = [str(k) for k in value if k not in _COMMON] if isinstance(value, dict) else []
     if not isinstance(value, dict):
         reason = "a derivation is a mapping {column: NAME, <kind>: ...}"
     elif kinds:

@@ -19,7 +19,7 @@ from pandera.typing import Series
 
 from ..errors import ConfigurationError, DataValidationError
 from ..sources.areas import ISO3_PATTERN, ISO3166_2_PATTERN, is_ref_area, is_subdivision
-from ..vocab import DIMENSIONS, allowed
+from ..vocab import ALL_DIMENSIONS, DIMENSION_CODES, TOTAL, allowed
 
 #: Legal-status codes (DESIGN.md conventions) plus ``not_stated``.
 LEGAL_STATUS = [
@@ -40,6 +40,10 @@ ISO3 = ISO3_PATTERN
 #: subdivision (ISO 3166-2, ``US-WY``), whose country is then known (``sources.areas``).
 REF_AREA = rf"{ISO3_PATTERN}|{ISO3166_2_PATTERN}"
 AGE_GROUP = r"^Y(\d+T\d+|_GE\d+|_LT\d+)$"
+#: Codes of the optional dimensions (``vocab.DIMENSION_CODES``); missing is "not stated".
+DISABILITY = list(DIMENSION_CODES["disability"])
+URBANISATION = list(DIMENSION_CODES["urbanisation"])
+CITIZENSHIP_STATUS = list(DIMENSION_CODES["citizenship_status"])
 ZERO_ONE = [0, 1]
 
 # ``Optional`` is what pandera reads to make a column optional; keep it (not ``X | None``).
@@ -72,9 +76,9 @@ class SurveyMicrodata(pa.DataFrameModel):
     born_abroad: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     foreign_citizen: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     legal_status: Optional[Series] = pa.Field(isin=LEGAL_STATUS, nullable=True)
-    citizenship_status: Optional[Series] = pa.Field(
-        isin=["citizen_by_birth", "naturalised", "non_citizen"], nullable=True
-    )
+    citizenship_status: Optional[Series] = pa.Field(isin=CITIZENSHIP_STATUS, nullable=True)
+    disability: Optional[Series] = pa.Field(isin=DISABILITY, nullable=True)
+    urbanisation: Optional[Series] = pa.Field(isin=URBANISATION, nullable=True)
     armed_forces: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
     labour_status: Optional[Series] = pa.Field(isin=LABOUR_STATUS, nullable=True)
     sector: Optional[Series] = pa.Field(isin=ISIC_SECTIONS, nullable=True)
@@ -155,6 +159,9 @@ class AdminCounts(pa.DataFrameModel):
     value: Series = pa.Field(ge=0, nullable=True)
     sex: Optional[Series] = pa.Field(isin=[*SEX, "_T"])
     age_group: Optional[Series] = pa.Field(nullable=True)
+    disability: Optional[Series] = pa.Field(isin=[*DISABILITY, TOTAL])
+    urbanisation: Optional[Series] = pa.Field(isin=[*URBANISATION, TOTAL])
+    citizenship_status: Optional[Series] = pa.Field(isin=[*CITIZENSHIP_STATUS, TOTAL])
 
     class Config:
         strict = False
@@ -199,8 +206,8 @@ _ALIASES = {"ratifications": "ratification"}
 
 #: Columns that identify a row of an aggregate table: two rows may not share them.
 KEY_COLUMNS = {
-    "stock": ["ref_area", "time_period", "measure", "population", "origin", *DIMENSIONS],
-    "admin": ["ref_area", "time_period", "measure", "population", *DIMENSIONS],
+    "stock": ["ref_area", "time_period", "measure", "population", "origin", *ALL_DIMENSIONS],
+    "admin": ["ref_area", "time_period", "measure", "population", *ALL_DIMENSIONS],
     "ratification": ["ref_area", "instrument"],
 }
 
