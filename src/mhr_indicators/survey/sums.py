@@ -13,6 +13,7 @@ estimates equal those of :meth:`SurveyDesign.estimate` with the same cells (to r
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -92,29 +93,53 @@ class CellSums:
             valid &= ~np.isnan(x)
         w = k.w
         yv = np.where(valid, y, 0.0)
-        xv = np.ones_like(yv) if x is None else np.where(valid, x, 0.0)
         group = self._group[valid]
 
         def total(values: np.ndarray) -> np.ndarray:
             return np.bincount(group, weights=values[valid], minlength=self._n_groups)
 
+        shared = self._shared_sums(valid, group)
+        wx = shared["nw"] if x is None else total(w * np.where(valid, x, 0.0))
         reps = dict(replicates_y=None, replicates_x=None, presence=None)
         if k.rep is not None:
             code = np.where(valid, self._code, -1)
             g = len(self.labels)
             reps = dict(
                 replicates_y=k.rep.cell_sums(code, yv, g),
-                replicates_x=k.rep.cell_sums(code, xv, g),
-                presence=k.rep.presence(code, g),
+                replicates_x=shared["replicates"]
+                if x is None
+                else k.rep.cell_sums(code, np.where(valid, x, 0.0), g),
+                presence=shared["presence"],
             )
         return _VariableSums(
             wy=total(w * yv),
-            wx=total(w * xv),
-            n=total(np.ones_like(w)),
-            nw=total(w),
-            positive=total((w > 0).astype(float)),
+            wx=wx,
+            n=shared["n"],
+            nw=shared["nw"],
+            positive=shared["positive"],
             **reps,
         )
+
+    def _shared_sums(self, valid: np.ndarray, group: np.ndarray) -> dict[str, object]:
+        """The sums that depend only on which rows are valid (case counts, weights, replicate
+        weights, factor patterns): computed once for every variable valid on the same rows, as
+        the 0/1 variables of one population usually are."""
+        key = ("valid", int(valid.sum()), hashlib.blake2b(np.packbits(valid)).hexdigest())
+        if key not in self._breakdowns:
+            k = self._kernels
+            w = k.w[valid]
+            out: dict[str, object] = {
+                "n": np.bincount(group, minlength=self._n_groups).astype(float),
+                "nw": np.bincount(group, weights=w, minlength=self._n_groups),
+                "positive": np.bincount(group, weights=w > 0, minlength=self._n_groups),
+            }
+            if k.rep is not None:
+                code = np.where(valid, self._code, -1)
+                g = len(self.labels)
+                out["replicates"] = k.rep.cell_sums(code, np.ones(len(valid)), g)
+                out["presence"] = k.rep.presence(code, g)
+            self._breakdowns[key] = out
+        return self._breakdowns[key]
 
     def _variable(self, statistic: str, variable: str, denominator: str | None) -> _VariableSums:
         key = (statistic == "proportion", variable, denominator)
