@@ -8,6 +8,7 @@ Conventions follow R ``survey``'s ``svrepdesign`` (see ``REFERENCE.md`` section 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -104,7 +105,8 @@ class ReplicateStructure:
     def cell_sums(self, cell: np.ndarray, values: np.ndarray, n_cells: int) -> np.ndarray:
         """Replicate-weighted sums of ``values`` per cell: a cells-by-replicates matrix."""
         keep = np.flatnonzero(cell >= 0)
-        m = sp.csr_matrix((values[keep], (cell[keep], keep)), shape=(n_cells, len(cell)))
+        # column-major: the product then reads the rows of the replicate weights in order
+        m = sp.csc_matrix((values[keep], (cell[keep], keep)), shape=(n_cells, len(cell)))
         return np.asarray(m @ self.weights)
 
     def variance(self, replicates: np.ndarray, estimate: np.ndarray) -> np.ndarray:
@@ -154,13 +156,42 @@ class ReplicateStructure:
         """Degrees of freedom of cells given their pattern presence (see :meth:`presence`).
 
         The rank is taken from each cell's Gram matrix of the distinct factor patterns it holds.
-        Work is bounded by pattern chunks (never a loop over cells): batched BLAS products when
-        most cells hold most patterns, a sparse product when each cell holds few.
+        It depends only on that set of patterns, so each distinct set is ranked once per design
+        (most cells of most variables and breakdowns hold the same sets, often every pattern).
         """
+        held = sp.csr_matrix(presence, dtype=float)
+        held.eliminate_zeros()
+        held.sort_indices()
+        keys = [  # a digest of the set (the sets of a large design are long)
+            hashlib.blake2b(
+                held.indices[held.indptr[i] : held.indptr[i + 1]], digest_size=16
+            ).digest()
+            for i in range(held.shape[0])
+        ]
+        memo = self._ranks
+        first: dict[bytes, int] = {}  # the first cell holding each set not ranked yet
+        for i, key in enumerate(keys):
+            if key not in memo:
+                first.setdefault(key, i)
+        if first:
+            rows = list(first.values())
+            for key, rank in zip(first, self._ranks_of(held[rows]), strict=True):
+                memo[key] = int(rank)
+        rank = np.array([memo[key] for key in keys], dtype=float)
+        return np.where(np.diff(held.indptr) > 0, rank - 1.0, np.nan)
+
+    @cached_property
+    def _ranks(self) -> dict[bytes, int]:
+        """Rank of the replicate weights of each set of factor patterns met so far."""
+        return {}
+
+    def _ranks_of(self, presence: sp.csr_matrix) -> np.ndarray:
+        """Rank of each row's set of patterns, from its Gram matrix. Work is bounded by pattern
+        chunks (never a loop over cells): batched BLAS products when most cells hold most
+        patterns, a sparse product when each cell holds few."""
         _, patterns = self._patterns
         n_cells = presence.shape[0]
         presence = sp.csc_matrix(presence)
-        presence.eliminate_zeros()
         presence.data[:] = 1.0
         r = self.n_replicates
         k = len(patterns)
@@ -179,5 +210,4 @@ class ReplicateStructure:
                 grams += (presence[:, start : start + chunk] @ outer).reshape(n_cells, r, r)
         eig = np.linalg.eigvalsh(grams)
         top = eig.max(axis=1, keepdims=True)
-        rank = (eig > np.maximum(top, 0) * 1e-10).sum(axis=1)
-        return np.where(np.asarray(presence.sum(axis=1)).ravel() > 0, rank - 1.0, np.nan)
+        return (eig > np.maximum(top, 0) * 1e-10).sum(axis=1)
