@@ -10,6 +10,7 @@ The public API, in the order of the pipeline (``docs/architecture.md``):
   :func:`validate` — check data against its canonical schema;
 - :class:`SurveyDesign` — a sample and its design; estimators with sampling error (R ``survey``
   conventions); :class:`Estimates` — cell estimates with their covariance and contrasts;
+  :class:`DaskSurveyDesign` — the same, its rows in a Dask dataframe (optional extra ``dask``);
 - :func:`compute` — indicators + data -> :class:`Results` (the tidy results table, its issues
   and metadata); :func:`read_results`, :func:`concat_results`; :class:`QualityRules`;
 - :mod:`~mhr_indicators.plot` — country profiles and charts from results;
@@ -22,6 +23,7 @@ from ._version import __version__
 from .catalogue.coverage import coverage
 from .catalogue.load import Catalogue, load_catalogue
 from .catalogue.spec import Indicator
+from .dask_engine import DaskSurveyDesign
 from .engine.compute import compute
 from .engine.quality import QualityRules
 from .engine.results import Results, concat_results, read_results
@@ -53,6 +55,7 @@ __all__ = [
     "Catalogue",
     "ColumnNotFoundError",
     "ConfigurationError",
+    "DaskSurveyDesign",
     "DataValidationError",
     "DesignError",
     "Estimates",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -121,7 +122,13 @@ class SurveyDesign(Estimators):
         nest: bool = False,
     ) -> None:
         if not isinstance(data, pd.DataFrame):
-            raise DesignError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+            hint = ""
+            if type(data).__module__.startswith("dask") or isinstance(data, (str, os.PathLike)):
+                hint = (
+                    ": for a Dask dataframe or a Parquet dataset, build "
+                    "mhr.DaskSurveyDesign(data, weights=..., strata=..., psu=...)"
+                )
+            raise DesignError(f"data must be a pandas DataFrame, got {type(data).__name__}{hint}")
         duplicated = list(dict.fromkeys(data.columns[data.columns.duplicated()].tolist()))
         if duplicated:
             raise DesignError(

@@ -118,11 +118,26 @@ class ReplicateStructure:
         dev = replicates - centre
         return self.scale * (dev * dev) @ self.rscales
 
-    @cached_property
-    def _patterns(self) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct rows of the replicate *factor* matrix (replicate / full weight) and each
-        row's pattern number. Rescaling a row does not change the rank, and most designs have one
-        factor pattern per PSU, so ranks are computed on a small matrix."""
+    @classmethod
+    def from_patterns(
+        cls,
+        factors: np.ndarray,
+        method: str,
+        scale: float,
+        rscales: np.ndarray,
+        mse: bool,
+    ) -> ReplicateStructure:
+        """A structure without rows, for cell sums made elsewhere (e.g. added up over the
+        partitions of a Dask dataframe): its variances and, from the distinct replicate-factor
+        patterns ``factors`` (patterns by replicates), its degrees of freedom."""
+        r = factors.shape[1]
+        new = cls(np.empty((0, r)), np.empty(0), method, scale, rscales, mse)
+        new.__dict__["_patterns"] = (np.empty(0, dtype=np.int64), np.asarray(factors, float))
+        return new
+
+    def pattern_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each row's pattern number, each pattern's hash key (the same for the same pattern
+        in any data) and the patterns (distinct rows of replicate / full weight)."""
         w = self.full_weight
         safe = np.where(w > 0, w, 1.0)
         key = np.zeros(len(w), dtype=np.uint64)
@@ -135,6 +150,14 @@ class ReplicateStructure:
         rep_rows = np.zeros(len(first), dtype=np.int64)
         rep_rows[ids[::-1]] = np.arange(len(ids))[::-1]
         factors = self.weights[rep_rows] / safe[rep_rows, None]
+        return ids, np.asarray(first, dtype=np.uint64), factors
+
+    @cached_property
+    def _patterns(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct rows of the replicate *factor* matrix (replicate / full weight) and each
+        row's pattern number. Rescaling a row does not change the rank, and most designs have one
+        factor pattern per PSU, so ranks are computed on a small matrix."""
+        ids, _, factors = self.pattern_table()
         return ids, factors
 
     def presence(self, cell: np.ndarray, n_cells: int) -> sp.csr_matrix:

@@ -14,7 +14,7 @@ estimates equal those of :meth:`SurveyDesign.estimate` with the same cells (to r
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +63,8 @@ class CellSums:
         self.by = list(labels.columns)
         self._code = code  # finest cell of each row, -1 outside the domain
         self._vars: dict[tuple, _VariableSums] = {}
+        self._given: dict[tuple, _VariableSums] = {}  # sums made elsewhere (from_tables)
+        self._errors: dict[tuple, Exception] = {}
         self._breakdowns: dict[tuple, tuple[pd.DataFrame, np.ndarray]] = {}
         t = kernels.taylor
         self._pairs = None
@@ -77,6 +79,55 @@ class CellSums:
             self._group = np.full(len(code), -1, dtype=np.int64)
             self._group[keep] = inverse
             self._n_groups = len(uniq)
+
+    @classmethod
+    def from_tables(
+        cls,
+        kernels,
+        labels: pd.DataFrame,
+        pairs: tuple[np.ndarray, np.ndarray] | None,
+        sums: Mapping[tuple, Mapping[str, object]],
+        errors: Mapping[tuple, Exception] | None = None,
+    ) -> CellSums:
+        """Cell sums added up elsewhere, e.g. over the partitions of a Dask dataframe.
+
+        Parameters
+        ----------
+        kernels : Kernels
+            The design's variance structure (its row-level arrays are not used).
+        labels : pandas.DataFrame
+            The finest cells, in sorted order of their codes (a missing value is a level of its
+            own, last), as :meth:`SurveyDesign.cell_sums` makes them.
+        pairs : tuple of numpy.ndarray or None
+            Under linearisation, the finest cell and the PSU of each (cell, PSU) pair, sorted
+            by cell then PSU; None otherwise (sums are then per finest cell).
+        sums : mapping
+            For each variable key ``(is_proportion, variable, denominator)``: arrays ``wy``,
+            ``wx``, ``n``, ``nw``, ``positive`` per pair (or cell), and with replicate weights
+            ``replicates_y``, ``replicates_x`` (cells by replicates) and ``presence`` (cells by
+            replicate-factor patterns).
+        errors : mapping, optional
+            The error met reading a variable, raised when its estimate is asked for.
+
+        Returns
+        -------
+        CellSums
+            Whose estimates equal those of the same sums made from the rows (to rounding).
+        """
+        obj = cls.__new__(cls)
+        obj._kernels = kernels
+        obj._column = None
+        obj.labels = labels
+        obj.by = list(labels.columns)
+        obj._code = None
+        obj._given = {key: _VariableSums(**arrays) for key, arrays in sums.items()}
+        obj._vars = dict(obj._given)
+        obj._errors = dict(errors or {})
+        obj._breakdowns = {}
+        obj._pairs = pairs
+        obj._group = None
+        obj._n_groups = len(labels) if pairs is None else len(pairs[0])
+        return obj
 
     def __repr__(self) -> str:
         return (
@@ -143,7 +194,15 @@ class CellSums:
 
     def _variable(self, statistic: str, variable: str, denominator: str | None) -> _VariableSums:
         key = (statistic == "proportion", variable, denominator)
+        if key in self._errors:
+            raise self._errors[key]
+        if key not in self._vars and key in self._given:
+            self._vars[key] = self._given[key]
         if key not in self._vars:
+            if self._column is None:
+                raise ConfigurationError(
+                    f"{variable!r} was not among the variables added up in these cell sums"
+                )
             domain = self._code >= 0
             y = self._column(variable, statistic, domain)
             x = None if denominator is None else self._column(denominator, "ratio", domain)
@@ -165,6 +224,11 @@ class CellSums:
             self._breakdowns[key] = self._make_coarse(by)
         labels, ids = self._breakdowns[key]
         return labels.copy(), ids
+
+    def coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+        """The cells of ``by`` (observed, sorted, no missing value) and the position of each
+        finest cell among them (-1 where it has a missing value in ``by``)."""
+        return self._coarse(list(by))
 
     def _make_coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         unknown = [c for c in by if c not in self.by]
