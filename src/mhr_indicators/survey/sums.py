@@ -73,9 +73,11 @@ class CellSums:
         self._group, self._n_groups = code, len(labels)
         if t is not None:
             keep = code >= 0
-            key = code[keep] * t.n_psus + t.psu[keep]
-            uniq, inverse = distinct_keys(key, len(labels) * t.n_psus)
-            self._pairs = (uniq // t.n_psus, uniq % t.n_psus)
+            size = len(labels)
+            # PSU-major order of the pairs: each breakdown then sorts them by a small key only
+            key = t.psu[keep] * size + code[keep]
+            uniq, inverse = distinct_keys(key, size * t.n_psus, sort=True)
+            self._pairs = (uniq % size, uniq // size)
             self._group = np.full(len(code), -1, dtype=np.int64)
             self._group[keep] = inverse
             self._n_groups = len(uniq)
@@ -305,29 +307,49 @@ class CellSums:
             return num if total else np.where(den != 0, num / den, np.nan)
 
     def _pair_map(self, by: tuple, ids: np.ndarray, g: int) -> tuple:
-        """How the (finest cell, PSU) pairs add up into (coarse cell, PSU) pairs, sorted by
-        coarse cell then PSU: computed once per breakdown, shared by every variable. The mask
-        of finest pairs kept is None when every pair is."""
+        """How the (finest cell, PSU) pairs add up into (coarse cell, PSU) pairs: the mask of
+        finest pairs kept (None for all), each kept pair's coarse pair, and the coarse pairs'
+        cell and PSU, ordered by cell then PSU. Computed once per breakdown, shared by every
+        variable. With the finest pairs in PSU order, a stable sort by the coarse cell alone
+        (a linear-time radix sort for fewer than 65,536 cells) orders them."""
         key = ("pairs", by)
         if key not in self._breakdowns:
-            n_psus = self._kernels.taylor.n_psus
-            coarse = ids[self._pairs[0]]
+            cell, psu = self._pairs
+            by_psu = self._psu_order()
+            coarse = ids[cell] if by_psu is None else ids[cell[by_psu]]
             ok = coarse >= 0
-            combined = coarse[ok] * n_psus + self._pairs[1][ok]
-            uniq, inverse = distinct_keys(combined, g * n_psus, sort=True)
-            mask = None if ok.all() else ok
-            self._breakdowns[key] = (mask, inverse, uniq // n_psus, uniq % n_psus)
+            kept = np.flatnonzero(ok) if by_psu is None else by_psu[ok]
+            coarse = coarse[ok]
+            small = coarse.astype(np.uint16) if g <= 2**16 else coarse
+            order = np.argsort(small, kind="stable")
+            kept, c = kept[order], coarse[order]
+            p = psu[kept]
+            new = np.ones(len(c), dtype=bool)
+            new[1:] = (c[1:] != c[:-1]) | (p[1:] != p[:-1])
+            starts = np.flatnonzero(new)
+            inverse = np.full(len(cell), -1, dtype=np.int64)  # each finest pair's coarse pair
+            inverse[kept] = np.cumsum(new) - 1
+            mask = None if ok.all() else inverse >= 0
+            inverse = inverse if mask is None else inverse[mask]
+            self._breakdowns[key] = (mask, inverse, c[starts], p[starts])
         return self._breakdowns[key]
+
+    def _psu_order(self) -> np.ndarray | None:
+        """The finest pairs' positions in PSU order (None when they are in it already)."""
+        if ("psu_order",) not in self._breakdowns:
+            psu = self._pairs[1]
+            ordered = bool(np.all(psu[1:] >= psu[:-1]))
+            self._breakdowns[("psu_order",)] = None if ordered else np.argsort(psu, kind="stable")
+        return self._breakdowns[("psu_order",)]
 
     def _linearised(self, s: _VariableSums, labels, ids, by, total: bool) -> CellEstimate:
         t = self._kernels.taylor
         g = len(labels)
         ok, inverse, c, p = self._pair_map(by, ids, g)
-        size = len(c)
 
         def agg(values):
             kept = values if ok is None else values[ok]
-            return np.bincount(inverse, weights=kept, minlength=size)
+            return np.bincount(inverse, weights=kept, minlength=len(c))
 
         wy, wx, n, nw, pos = (agg(v) for v in (s.wy, s.wx, s.n, s.nw, s.positive))
         num = np.bincount(c, weights=wy, minlength=g)
