@@ -109,7 +109,10 @@ class SurveyRun:
     def _derive(self, name: str, make) -> str:
         """Add a derived column to the design once (shared by every indicator that needs it)."""
         if name not in self.design.column_names:
-            self.design = self.design.assign(**{name: make()})
+            values = np.asarray(make())
+            if values.dtype == np.float64 and _binary(values):
+                values = values.astype(np.float32)  # 0, 1 and NaN exactly, in half the memory
+            self.design = self.design.assign(**{name: values})
         return name
 
     def _frame(self, columns: Sequence[str]) -> pd.DataFrame:
@@ -279,6 +282,11 @@ class SurveyRun:
         if ind.statistic == "proportion":
             return self.rules.proportion_ci
         return "woodruff" if ind.statistic == "quantile" else "wald"
+
+
+def _binary(values: np.ndarray) -> bool:
+    """Whether a float array holds only 0, 1 and NaN."""
+    return bool(((values == 0.0) | (values == 1.0) | np.isnan(values)).all())
 
 
 def breakdown_dims(ind: Indicator, dims: Sequence[str]) -> list[str]:
