@@ -14,6 +14,7 @@ estimates equal those of :meth:`SurveyDesign.estimate` with the same cells (to r
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,9 @@ from .estimates import Estimates
 from .keys import count_distinct, distinct_keys
 
 SUM_STATISTICS = ("mean", "proportion", "ratio", "total")
+#: Pair maps kept per cell sums (the breakdowns met last): an indicator's estimates of one
+#: breakdown come together, so a few suffice, and each costs as much memory as the pairs.
+KEEP_PAIR_MAPS = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -309,30 +313,35 @@ class CellSums:
     def _pair_map(self, by: tuple, ids: np.ndarray, g: int) -> tuple:
         """How the (finest cell, PSU) pairs add up into (coarse cell, PSU) pairs: the mask of
         finest pairs kept (None for all), each kept pair's coarse pair, and the coarse pairs'
-        cell and PSU, ordered by cell then PSU. Computed once per breakdown, shared by every
-        variable. With the finest pairs in PSU order, a stable sort by the coarse cell alone
-        (a linear-time radix sort for fewer than 65,536 cells) orders them."""
-        key = ("pairs", by)
-        if key not in self._breakdowns:
-            cell, psu = self._pairs
-            by_psu = self._psu_order()
-            coarse = ids[cell] if by_psu is None else ids[cell[by_psu]]
-            ok = coarse >= 0
-            kept = np.flatnonzero(ok) if by_psu is None else by_psu[ok]
-            coarse = coarse[ok]
-            small = coarse.astype(np.uint16) if g <= 2**16 else coarse
-            order = np.argsort(small, kind="stable")
-            kept, c = kept[order], coarse[order]
-            p = psu[kept]
-            new = np.ones(len(c), dtype=bool)
-            new[1:] = (c[1:] != c[:-1]) | (p[1:] != p[:-1])
-            starts = np.flatnonzero(new)
-            inverse = np.full(len(cell), -1, dtype=np.int64)  # each finest pair's coarse pair
-            inverse[kept] = np.cumsum(new) - 1
-            mask = None if ok.all() else inverse >= 0
-            inverse = inverse if mask is None else inverse[mask]
-            self._breakdowns[key] = (mask, inverse, c[starts], p[starts])
-        return self._breakdowns[key]
+        cell and PSU, ordered by cell then PSU. Shared by every variable; kept for the
+        breakdowns met last (:data:`KEEP_PAIR_MAPS`). With the finest pairs in PSU order, a
+        stable sort by the coarse cell alone (a linear-time radix sort for fewer than 65,536
+        cells) orders them."""
+        maps = self._breakdowns.setdefault(("pair maps",), OrderedDict())
+        if by in maps:
+            maps.move_to_end(by)
+            return maps[by]
+        cell, psu = self._pairs
+        by_psu = self._psu_order()
+        coarse = ids[cell] if by_psu is None else ids[cell[by_psu]]
+        ok = coarse >= 0
+        kept = np.flatnonzero(ok) if by_psu is None else by_psu[ok]
+        coarse = coarse[ok]
+        small = coarse.astype(np.uint16) if g <= 2**16 else coarse
+        order = np.argsort(small, kind="stable")
+        kept, c = kept[order], coarse[order]
+        p = psu[kept]
+        new = np.ones(len(c), dtype=bool)
+        new[1:] = (c[1:] != c[:-1]) | (p[1:] != p[:-1])
+        starts = np.flatnonzero(new)
+        inverse = np.full(len(cell), -1, dtype=np.int64)  # each finest pair's coarse pair
+        inverse[kept] = np.cumsum(new) - 1
+        mask = None if ok.all() else inverse >= 0
+        inverse = inverse if mask is None else inverse[mask]
+        maps[by] = (mask, inverse, c[starts], p[starts])
+        while len(maps) > KEEP_PAIR_MAPS:  # each is as long as the pairs: keep a few
+            maps.popitem(last=False)
+        return maps[by]
 
     def _psu_order(self) -> np.ndarray | None:
         """The finest pairs' positions in PSU order (None when they are in it already)."""
