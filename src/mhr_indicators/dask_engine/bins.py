@@ -105,13 +105,20 @@ def brackets(hist: Histogram, ids: np.ndarray, n: int, p: np.ndarray) -> Bracket
     combined = Combined.of([c[ok] * (1 << BITS) + hist.bin[ok]])
     weight = combined.add([hist.weight[ok][:, None]])[:, 0]
     cc, bb = combined.keys >> BITS, combined.keys & _MASK
-    cum = np.cumsum(weight.astype(np.longdouble))
     first = np.ones(len(cc), dtype=bool)
     first[1:] = cc[1:] != cc[:-1]
     start = np.flatnonzero(first)
-    before = np.concatenate([[np.longdouble(0)], cum])[start]
-    group = np.cumsum(first) - 1
-    cum = (cum - before[group]).astype(np.float64)
+    # each cell's own running total, from zero and in extended precision (as the pandas path
+    # cumulates its rows): a running total over all the cells, less the cells before, would
+    # carry their rounding into the exact comparisons with the target
+    cum = np.empty(len(weight), dtype=np.longdouble)
+    prior = np.empty(len(weight), dtype=np.longdouble)  # the cell's weight before each bin
+    wide = weight.astype(np.longdouble)
+    for s, e in zip(start, np.append(start[1:], len(weight)), strict=True):
+        np.cumsum(wide[s:e], out=cum[s:e])
+        prior[s] = 0.0
+        prior[s + 1 : e] = cum[s : e - 1]
+    cum, prior = cum.astype(np.float64), prior.astype(np.float64)
     total = np.zeros(n)
     total[cc[start]] = np.append(cum[start[1:] - 1], cum[-1:])[: len(start)]
     target = np.asarray(p, dtype=float)[cc] * total[cc]
@@ -125,7 +132,7 @@ def brackets(hist: Histogram, ids: np.ndarray, n: int, p: np.ndarray) -> Bracket
     out_bin = np.full(n, -1, dtype=np.int64)
     below, above = np.zeros(n), np.zeros(n)
     out_bin[has] = bb[pick[has]]
-    below[has] = cum[pick[has]] - weight[pick[has]]
+    below[has] = prior[pick[has]]
     above[has] = total[has] - cum[pick[has]]
     return Brackets(out_bin, below, above)
 

@@ -100,6 +100,10 @@ class CellCoder:
         ):
             full = lv.append(pd.Index([None], dtype=object))
             values = pd.Series(np.asarray(full.take(idx), dtype=object))
+            if isinstance(dtype, pd.CategoricalDtype):
+                # the partitions' categories may be unknown to Dask (a Parquet dataset's are):
+                # casting to that dtype would turn every label into a missing value
+                dtype = pd.CategoricalDtype(list(lv), ordered=dtype.ordered)
             try:
                 values = values.astype(dtype)
             except (TypeError, ValueError):

@@ -61,6 +61,10 @@ def partition_facts(part: pd.DataFrame, number: int, spec: DesignColumns) -> dic
             problems[(name, "finite")] = _bad_values(part, name, ~np.isfinite(values))
     if (w < 0).any():
         problems[(spec.weights, "negative")] = _bad_values(part, spec.weights, w < 0)
+    for name in spec.design_columns:  # before the distinct rows lose the row labels
+        missing = part[name].isna().to_numpy()
+        if missing.any():
+            problems[(name, "missing")] = _bad_values(part, name, missing)
     out = {"n": len(part), "positive": bool((w > 0).any()), "problems": problems}
     design = part[spec.design_columns]
     out["design"] = design.drop_duplicates() if spec.psu else design
@@ -79,6 +83,7 @@ def raise_problems(results: list[dict], spec: DesignColumns) -> None:
         ((spec.weights, "finite"), "weights"),
         *(((c, "finite"), "replicate weight") for c in spec.replicate_weights or ()),
         ((spec.weights, "negative"), "weights"),
+        *(((c, "missing"), role) for c, role in _design_roles(spec)),
     ):
         found = [r["problems"][(name, rule)] for r in results if (name, rule) in r["problems"]]
         if not found:
@@ -87,7 +92,11 @@ def raise_problems(results: list[dict], spec: DesignColumns) -> None:
         rows = [x for f in found for x in f[1]][:_SHOWN]
         values = [x for f in found for x in f[2]][:_SHOWN]
         more = f" (and {count - len(rows)} more)" if count > len(rows) else ""
-        what = "must not be missing or infinite" if rule == "finite" else "must be >= 0; negative"
+        what = {
+            "finite": "must not be missing or infinite",
+            "negative": "must be >= 0; negative",
+            "missing": "must not be missing",
+        }[rule]
         raise DesignError(
             f"column {name!r} ({role}) {what} at rows {', '.join(map(str, rows))}{more} "
             f"(row labels within their partitions); values {', '.join(map(repr, values))}",
@@ -99,6 +108,12 @@ def raise_problems(results: list[dict], spec: DesignColumns) -> None:
         raise DesignError(
             f"column {spec.weights!r} (weights): every weight is zero", column=spec.weights
         )
+
+
+def _design_roles(spec: DesignColumns) -> list[tuple[str, str]]:
+    """The strata, PSU and fpc columns, each with its role."""
+    roles = (("strata", spec.strata), ("psu", spec.psu), ("fpc", spec.fpc))
+    return [(column, role) for role, column in roles if column]
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,15 @@ class SortedCells:
         self.cell = cell[order]
         self.x = x[order]
         wl = w[order].astype(np.longdouble)
-        cs = np.cumsum(wl)
         counts = np.bincount(self.cell, minlength=n_cells)
         self.start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
         self.count = counts
-        before = np.concatenate([[np.longdouble(0)], cs])[self.start]
-        self.cumw = (cs - before[self.cell]).astype(np.float64)
+        # each cell's running total from zero, in extended precision: a running total over all
+        # the cells less those before would carry their rounding into the exact comparisons
+        cs = np.empty(len(wl), dtype=np.longdouble)
+        for s, k in zip(self.start[counts > 0], counts[counts > 0], strict=True):
+            np.cumsum(wl[s : s + k], out=cs[s : s + k])
+        self.cumw = cs.astype(np.float64)
         ends = self.start + counts - 1
         self.total = np.where(
             counts > 0, self.cumw[np.maximum(ends, 0)] if len(self.cumw) else 0, 0.0
