@@ -53,7 +53,9 @@ def test_medians_at_exact_ties_are_the_lower_middle_value(lfs):
     frame = pd.DataFrame(rows, columns=["g", "w", "y"])
     expected = frame.groupby("g")["y"].apply(lambda s: np.sort(s.to_numpy())[len(s) // 2 - 1])
     pandas_median = mhr.SurveyDesign(frame, weights="w").quantile("y", 0.5, by="g")
-    dask_design = mhr.DaskSurveyDesign(dd.from_pandas(frame, npartitions=4, sort=False), weights="w")
+    dask_design = mhr.DaskSurveyDesign(
+        dd.from_pandas(frame, npartitions=4, sort=False), weights="w"
+    )
     dask_median = dask_design.quantile("y", 0.5, by="g")
     for result in (pandas_median, dask_median):
         got = result.set_index("g")["value"].reindex(expected.index)

@@ -183,3 +183,17 @@ def test_vocabulary_of_the_optional_dimensions():
     assert OPTIONAL_DIMENSIONS == ("disability", "urbanisation", "citizenship_status")
     assert result_columns() == RESULT_COLUMNS
     assert "citizenship" not in OPTIONAL_DIMENSIONS  # the country code of the criterion
+
+
+def test_a_dimension_with_no_value_is_an_issue_not_silence():
+    """A requested dimension whose every value is missing yields no broken-down row; the
+    issues say why instead of the rows silently missing."""
+    data = mhr.harmonise(mhr.load_example(), mhr.datasets.path("mappings/example_lfs.yaml"))
+    data["disability"] = None
+    design = mhr.SurveyDesign(data, weights="weight", strata="stratum", psu="psu", fpc="fpc")
+    res = mhr.compute(["WORK.O.EPR"], survey=design, by=["sex", "disability"])
+    assert set(res.table["disability"]) == {"_T"}
+    assert set(res.table["sex"]) == {"F", "M", "_T"}
+    said = res.issues[res.issues["problem"] == "not_disaggregated"]["detail"].str.cat(sep=" ")
+    assert "value of disability" in said
+    assert "value of sex" not in said

@@ -188,6 +188,13 @@ def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> pd.DataFrame
             f"{ind.id}: no person of its population ({ind.population or 'everyone'}) has a "
             f"value for {used} and a known migrant status: nothing to estimate"
         )
+    for d in use_dims:  # a breakdown whose every value is missing gives no row: say so
+        if not (rows[d] != TOTAL).any():
+            issues.note(
+                ind.id,
+                IssueCode.NOT_DISAGGREGATED,
+                f"no person of its population has a value of {d}: not broken down by it",
+            )
     return rows
 
 
