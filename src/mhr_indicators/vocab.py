@@ -39,7 +39,8 @@ ALL_DIMENSIONS: tuple[str, ...] = get_args(AnyDimension)
 #: - ``disability``: persons with / without disability. Surveys with the Washington Group Short
 #:   Set count a person with disability when at least one of the six domains is answered "a lot
 #:   of difficulty" or "cannot do at all" (the Washington Group's recommended cut-off); the
-#:   categories are those of the SDG data structure's DISABILITY_STATUS dimension.
+#:   categories are those of the SDG data structure's DISABILITY_STATUS dimension, but the
+#:   code ids are the library's own (the SDG code list's ids could not be confirmed).
 #: - ``urbanisation``: ``U`` urban, ``R`` rural, the codes of the SDG code list
 #:   IAEG-SDGs:CL_URBANISATION. By the Degree of Urbanisation (UN Statistical Commission, 2020),
 #:   cities and towns and semi-dense areas are urban, rural areas rural.
