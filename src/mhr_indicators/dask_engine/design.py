@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..errors import ColumnNotFoundError, DesignError, DesignOptionError, EstimationOptionError
 from ..survey.estimators import Estimators
+from ..survey.inputs import check_design_combination
 from ..survey.kernels import Kernels
 from ..survey.replicate import ReplicateStructure, canonical_method, default_scales
 from ..vocab import ALL_DIMENSIONS, LONELY_PSU_POLICIES, LonelyPSU, VarianceKind, allowed
@@ -86,7 +87,11 @@ class DaskSurveyDesign(Estimators):
         allowed("lonely_psu policy", lonely_psu, LONELY_PSU_POLICIES, DesignOptionError)
         allowed("variance", variance, ("design", "none"), DesignOptionError)
         reps = None if replicate_weights is None else tuple(replicate_weights)
-        self._check_options(strata, psu, fpc, reps, method, (rho, scale, rscales), variance, nest)
+        if not isinstance(nest, (bool, np.bool_)):
+            raise DesignOptionError(f"nest must be True or False, got {nest!r}")
+        check_design_combination(
+            strata, psu, fpc, reps, method, (rho, scale, rscales), variance, nest
+        )
         self.weights, self.strata, self.psu, self.fpc = weights, strata, psu, fpc
         self.replicate_weights, self.lonely_psu, self.variance = reps, lonely_psu, variance
         self.nest = bool(nest)
@@ -111,29 +116,6 @@ class DaskSurveyDesign(Estimators):
         else:
             self.method = "linearisation" if linearised else "none"
         self.kernels = Kernels(np.empty(0), self.facts.taylor, rep)
-
-    @staticmethod
-    def _check_options(strata, psu, fpc, reps, method, rep_options, variance, nest) -> None:
-        if not isinstance(nest, (bool, np.bool_)):
-            raise DesignOptionError(f"nest must be True or False, got {nest!r}")
-        if nest and (variance == "none" or reps is not None):
-            raise DesignError(
-                "nest=True applies to designs given by strata and psu (linearisation) only"
-            )
-        if variance == "none" and (strata or psu or fpc or reps is not None or method):
-            raise DesignError(
-                "variance='none' declares that the data carry no design information: do not "
-                "give strata, psu, fpc or replicate weights with it"
-            )
-        if reps is not None and (strata or psu or fpc):
-            raise DesignError(
-                "give either strata/psu/fpc (linearisation) or replicate_weights (replication), "
-                "not both"
-            )
-        if reps is not None and not reps:
-            raise DesignError("replicate_weights is empty")
-        if reps is None and (method is not None or any(o is not None for o in rep_options)):
-            raise DesignError("method, rho, scale and rscales apply only with replicate_weights")
 
     def _column(self, name: str, role: str = "column") -> None:
         if not isinstance(name, str) or name not in self.column_names:

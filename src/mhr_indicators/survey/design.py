@@ -23,6 +23,7 @@ from .estimators import Estimators
 from .inputs import (
     analysis_variable,
     binary_variable,
+    check_design_combination,
     column,
     design_numeric,
     domain_mask,
@@ -168,26 +169,13 @@ class SurveyDesign(Estimators):
         s(self, "replicate_weights", None)
         s(self, "_rep", None)
         s(self, "_taylor", None)
-        if nest and (variance == "none" or replicate_weights is not None):
-            raise DesignError(
-                "nest=True applies to designs given by strata and psu (linearisation) only"
-            )
+        check_design_combination(
+            strata, psu, fpc, replicate_weights, method, (rho, scale, rscales), variance, nest
+        )
         if variance == "none":
-            if strata or psu or fpc or replicate_weights is not None or method is not None:
-                raise DesignError(
-                    "variance='none' declares that the data carry no design information: do "
-                    "not give strata, psu, fpc or replicate weights with it"
-                )
             s(self, "method", "none")
         elif replicate_weights is not None:
-            if strata or psu or fpc:
-                raise DesignError(
-                    "give either strata/psu/fpc (linearisation) or "
-                    "replicate_weights (replication), not both"
-                )
             cols = list(replicate_weights)
-            if not cols:
-                raise DesignError("replicate_weights is empty")
             mat = np.column_stack([design_numeric(self._data, c, "replicate weight") for c in cols])
             name = canonical_method(method)
             sc, rsc = default_scales(name, len(cols), rho, scale, rscales)
@@ -197,10 +185,6 @@ class SurveyDesign(Estimators):
             s(self, "method", name)
             s(self, "_rep", ReplicateStructure(mat, w, name, sc, rsc, bool(mse)))
         else:
-            if method is not None or rho is not None or scale is not None or rscales is not None:
-                raise DesignError(
-                    "method, rho, scale and rscales apply only with replicate_weights"
-                )
             s(self, "method", "linearisation")
             s(
                 self,

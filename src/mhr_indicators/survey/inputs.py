@@ -117,3 +117,37 @@ def domain_mask(data: pd.DataFrame, where) -> np.ndarray:
     if arr.dtype != bool:
         raise EstimationInputError(f"where must be boolean, got dtype {arr.dtype}")
     return arr
+
+
+def check_design_combination(
+    strata, psu, fpc, replicate_weights, method, replicate_options, variance: str, nest: bool
+) -> None:
+    """Refuse design arguments that do not go together (a pandas or a Dask design alike).
+
+    Raises
+    ------
+    DesignError
+        ``nest=True`` without strata and PSUs; ``variance="none"`` with design columns; both
+        linearisation and replicate columns; an empty list of replicate weights; ``method``,
+        ``rho``, ``scale`` or ``rscales`` (``replicate_options``) without replicate weights.
+    """
+    if nest and (variance == "none" or replicate_weights is not None):
+        raise DesignError(
+            "nest=True applies to designs given by strata and psu (linearisation) only"
+        )
+    if variance == "none":
+        if strata or psu or fpc or replicate_weights is not None or method is not None:
+            raise DesignError(
+                "variance='none' declares that the data carry no design information: do "
+                "not give strata, psu, fpc or replicate weights with it"
+            )
+    elif replicate_weights is not None:
+        if strata or psu or fpc:
+            raise DesignError(
+                "give either strata/psu/fpc (linearisation) or "
+                "replicate_weights (replication), not both"
+            )
+        if not list(replicate_weights):
+            raise DesignError("replicate_weights is empty")
+    elif method is not None or any(o is not None for o in replicate_options):
+        raise DesignError("method, rho, scale and rscales apply only with replicate_weights")
