@@ -148,27 +148,21 @@ class TaylorStructure:
             Cells-by-strata matrix, nonzero where the cell has members in the stratum (used by
             the ``average`` policy: R averages over the strata present in the domain).
         """
+        scores = sp.csr_matrix(scores)
         if not (self.lonely_psu == "average" and self.lonely.any()):
-            return self._variance_sparse(sp.csr_matrix(scores))
-        indicator = self.stratum_indicator()
-        s1 = np.asarray((scores @ indicator).todense())
-        s2 = np.asarray((scores.multiply(scores) @ indicator).todense())
-        n_h = self.n_psu.astype(float)
-        centred = np.where(self.lonely, s2, s2 - s1 * s1 / n_h)  # lonely: not centred (R "adjust")
-        coef = self.coef
-        if self.lonely_psu == "average" and self.lonely.any():
-            ok = ~self.lonely
-            contrib = centred[:, ok] @ coef[ok]
-            pres = (present != 0).astype(float)
-            n_present = np.asarray(pres.sum(axis=1)).ravel()
-            n_ok = np.asarray(pres[:, np.flatnonzero(ok)].sum(axis=1)).ravel()
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return np.where(n_ok > 0, contrib * n_present / n_ok, np.nan)
-        return centred @ np.nan_to_num(coef)
+            return self._by_stratum(scores, np.nan_to_num(self.coef))
+        ok = ~self.lonely
+        contrib = self._by_stratum(scores, np.where(ok, self.coef, 0.0))
+        pres = (present != 0).astype(float)
+        n_present = np.asarray(pres.sum(axis=1)).ravel()
+        n_ok = np.asarray(pres[:, np.flatnonzero(ok)].sum(axis=1)).ravel()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(n_ok > 0, contrib * n_present / n_ok, np.nan)
 
-    def _variance_sparse(self, scores: sp.csr_matrix) -> np.ndarray:
-        """:meth:`variance` from the nonzero scores only: their sum and sum of squares per
-        (cell, stratum), never a dense cells-by-strata table."""
+    def _by_stratum(self, scores: sp.csr_matrix, coef: np.ndarray) -> np.ndarray:
+        """Each row's sum over strata of ``coef`` times its centred sum of squared PSU scores
+        (a lonely PSU's stratum not centred, R's "adjust"), from the nonzero scores only: their
+        sum and sum of squares per (cell, stratum), never a dense cells-by-strata table."""
         coo = scores.tocoo()
         g = scores.shape[0]
         key = coo.row.astype(np.int64) * self.n_strata + self.psu_stratum[coo.col]
@@ -177,7 +171,7 @@ class TaylorStructure:
         s2 = np.bincount(position, weights=coo.data * coo.data, minlength=len(uniq))
         h = uniq % self.n_strata
         centred = np.where(self.lonely[h], s2, s2 - s1 * s1 / self.n_psu[h].astype(float))
-        return np.bincount(uniq // self.n_strata, centred * np.nan_to_num(self.coef)[h], g)
+        return np.bincount(uniq // self.n_strata, centred * coef[h], g)
 
     def degrees_of_freedom(
         self, cell: np.ndarray, positive_weight: np.ndarray, n_cells: int
