@@ -105,8 +105,8 @@ class CellSums:
             The finest cells, in sorted order of their codes (a missing value is a level of its
             own, last), as :meth:`SurveyDesign.cell_sums` makes them.
         pairs : tuple of numpy.ndarray or None
-            Under linearisation, the finest cell and the PSU of each (cell, PSU) pair, sorted
-            by cell then PSU; None otherwise (sums are then per finest cell).
+            Under linearisation, the finest cell and the PSU of each (cell, PSU) pair, each
+            pair once, in any order; None otherwise (sums are then per finest cell).
         sums : mapping
             For each variable key ``(is_proportion, variable, denominator)``: arrays ``wy``,
             ``wx``, ``n``, ``nw``, ``positive`` per pair (or cell), and with replicate weights
@@ -156,16 +156,15 @@ class CellSums:
             return np.bincount(group, weights=values[valid], minlength=self._n_groups)
 
         shared = self._shared_sums(valid, group)
-        wx = shared["nw"] if x is None else total(w * np.where(valid, x, 0.0))
+        xv = None if x is None else np.where(valid, x, 0.0)
+        wx = shared["nw"] if xv is None else total(w * xv)
         reps = dict(replicates_y=None, replicates_x=None, presence=None)
         if k.rep is not None:
             code = np.where(valid, self._code, -1)
             g = len(self.labels)
             reps = dict(
                 replicates_y=k.rep.cell_sums(code, yv, g),
-                replicates_x=shared["replicates"]
-                if x is None
-                else k.rep.cell_sums(code, np.where(valid, x, 0.0), g),
+                replicates_x=shared["replicates"] if xv is None else k.rep.cell_sums(code, xv, g),
                 presence=shared["presence"],
             )
         return _VariableSums(
