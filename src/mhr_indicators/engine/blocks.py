@@ -65,13 +65,11 @@ def row_keys(block: Block, columns: Sequence[str]) -> list[tuple]:
     return list(zip(*(block[c].tolist() for c in columns), strict=True))
 
 
-def match(keys: Sequence[str], **groups: tuple[list[tuple], np.ndarray]) -> dict[str, np.ndarray]:
+def match(**groups: tuple[list[tuple], np.ndarray]) -> dict[str, np.ndarray]:
     """Cells present in every group, in the first group's order.
 
     Parameters
     ----------
-    keys : list of str
-        Only used to name the cells in the result (``"_keys"``).
     **groups : (list of tuple, numpy.ndarray)
         Per group, each cell's key and its position in the joint estimates.
 

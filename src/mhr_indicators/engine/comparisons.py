@@ -106,7 +106,7 @@ def comparison_rows(
         Comparisons to make, among COMPARISONS and INTERSECTIONAL.
     """
     out = []
-    pairs = match(keys, m=_cells(rows, mig_pos, keys), r=_cells(rows, ref_pos, keys))
+    pairs = match(m=_cells(rows, mig_pos, keys), r=_cells(rows, ref_pos, keys))
     pair_labels = keys_frame(keys, pairs["_keys"])
     for kind in (k for k in kinds if k in COMPARISONS):
         pm, pr = pairs["m"], pairs["r"]
@@ -128,7 +128,7 @@ def comparison_rows(
         "gap_difference": ("mf", "rf", "mm", "rm"),
     }
     for kind in wanted:
-        cells = match(other, **{g: groups[g] for g in needs[kind]})
+        cells = match(**{g: groups[g] for g in needs[kind]})
         labels = keys_frame(other, cells["_keys"]).assign(sex=NOT_APPLICABLE)
         labels = labels[keys]
         involved = [cells[g] for g in needs[kind]]
