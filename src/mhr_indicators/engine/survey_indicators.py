@@ -76,6 +76,8 @@ class SurveyRun:
         self._domains: dict[str | None, np.ndarray] = {}
         self._sums: dict[tuple, CellSums] = {}
         self._users: dict[tuple, int] = {}  # indicators still to use each population's sums
+        self._columns: list[str] | None = None
+        self._not_stated: dict[tuple, Block] = {}  # the same for every indicator of a population
 
     def prepare(self, indicators: Sequence[Indicator], dims: Sequence[str] = ()) -> None:
         """Derive, before any estimate, the columns the survey indicators share (migrant status,
@@ -104,19 +106,23 @@ class SurveyRun:
 
     @property
     def columns(self) -> list[str]:
-        return self.design.column_names
+        if self._columns is None:
+            self._columns = self.design.column_names
+        return self._columns
 
     def _derive(self, name: str, make) -> str:
         """Add a derived column to the design once (shared by every indicator that needs it)."""
-        if name not in self.design.column_names:
+        if name not in self.columns:
             values = np.asarray(make())
             if values.dtype == np.float64 and _binary(values):
                 values = values.astype(np.float32)  # 0, 1 and NaN exactly, in half the memory
             self.design = self.design.assign(**{name: values})
+            self._columns = None
         return name
 
     def _frame(self, columns: Sequence[str]) -> pd.DataFrame:
-        return self.design.get_columns([c for c in dict.fromkeys(columns) if c in self.columns])
+        present = set(self.columns)
+        return self.design.get_columns([c for c in dict.fromkeys(columns) if c in present])
 
     def status(self, criterion: str) -> str:
         """The name of the column holding the migrant status under ``criterion``."""
@@ -194,7 +200,8 @@ class SurveyRun:
         """Check the columns not checked yet against the survey schema, all in one call, on
         their distinct values (one check per value, not per row); keep each column's failures,
         mapped back to every row holding the failing values."""
-        todo = [c for c in dict.fromkeys(columns) if c not in self._failures and c in self.columns]
+        present = set(self.columns)
+        todo = [c for c in dict.fromkeys(columns) if c not in self._failures and c in present]
         if not todo:
             return
         distinct = {}
@@ -271,12 +278,20 @@ class SurveyRun:
             for cached in [k for k in self._sums if k[:3] == key]:
                 del self._sums[cached]
 
-    def not_stated(
+    def not_stated_rows(
         self, population: str | None, criterion: str, by: list[str], dims: Sequence[str]
-    ) -> Estimates:
-        """Share of the population whose migrant status is not stated, shared by indicators."""
-        missing = self.status_missing(criterion)
-        return self.sums(population, criterion, dims).estimate("proportion", missing, by=by)
+    ) -> Block:
+        """Rows of the share of the population whose migrant status is not stated, in the
+        cells of ``by``: the same for every indicator of the population, so made once (a
+        data-quality figure, flagged by the rules but never withheld)."""
+        key = (population, criterion, tuple(by))
+        if key not in self._not_stated:
+            missing = self.status_missing(criterion)
+            est = self.sums(population, criterion, dims).estimate("proportion", missing, by=by)
+            ci = self.rules.proportion_ci
+            rows = estimate_rows(est, self, ci, "percent", 100.0, True, withhold=False)
+            self._not_stated[key] = labelled(rows, population=NOT_STATED_SHARE)
+        return self._not_stated[key]
 
     def ci_method(self, ind: Indicator) -> str:
         if ind.statistic == "proportion":
@@ -370,11 +385,7 @@ def _breakdown(
     if ind.reports("reference"):
         parts.append(labelled(take(rows, ref_pos), population=reference_label))
     if ind.reports(NOT_STATED_SHARE):
-        ns = run.not_stated(ind.population, ind.migrant_criterion, keys, dims)
-        # data-quality metadata: flagged by the rules, never withheld
-        ci = run.rules.proportion_ci
-        frame = estimate_rows(ns, run, ci, "percent", 100.0, True, withhold=False)
-        parts.append(labelled(frame, population=NOT_STATED_SHARE))
+        parts.append(run.not_stated_rows(ind.population, ind.migrant_criterion, keys, dims))
     parts += comparison_rows(ind, joint, rows, mig_pos, ref_pos, keys, kinds, run.level)
     block = pd.DataFrame(join(parts))
     for dim in dict.fromkeys((*DIMENSIONS, *dims)):  # the core four, and optional ones asked for

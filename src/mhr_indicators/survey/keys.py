@@ -31,9 +31,3 @@ def distinct_keys(
         rank[order] = np.arange(len(order))
         return uniq[order], rank[inverse]
     return uniq, inverse
-
-
-def count_distinct(cell: np.ndarray, other: np.ndarray, width: int, n_cells: int) -> np.ndarray:
-    """How many distinct ``other`` values (in ``[0, width)``) each cell holds."""
-    uniq, _ = distinct_keys(cell * width + other, n_cells * width)
-    return np.bincount(uniq // width, minlength=n_cells)

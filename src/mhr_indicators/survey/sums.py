@@ -14,7 +14,6 @@ estimates equal those of :meth:`SurveyDesign.estimate` with the same cells (to r
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,28 +23,52 @@ import scipy.sparse as sp
 
 from ..errors import ConfigurationError, EstimationOptionError
 from ..vocab import allowed
+from .compiled import add_up_pairs, linearised_scores
 from .estimate import CellEstimate
 from .estimates import Estimates
-from .keys import count_distinct, distinct_keys
+from .keys import distinct_keys
 
 SUM_STATISTICS = ("mean", "proportion", "ratio", "total")
-#: Pair maps kept per cell sums (the breakdowns met last): an indicator's estimates of one
-#: breakdown come together, so a few suffice, and each costs as much memory as the pairs.
-KEEP_PAIR_MAPS = 4
 
 
 @dataclass(frozen=True, eq=False)
 class _VariableSums:
     """The sums of one (numerator, denominator) pair over its valid rows."""
 
-    wy: np.ndarray  # sum of w y per (finest cell, PSU) pair (linearisation) or per finest cell
-    wx: np.ndarray
-    n: np.ndarray
-    nw: np.ndarray
-    positive: np.ndarray  # rows with w > 0 per pair (linearisation df)
+    table: np.ndarray  # a row per pair (or cell): w y, w x, cases, w, cases with w > 0
     replicates_y: np.ndarray | None = None  # finest cells x replicates
     replicates_x: np.ndarray | None = None
     presence: sp.csr_matrix | None = None  # finest cells x replicate-factor patterns
+
+    FIELDS = ("wy", "wx", "n", "nw", "positive")
+
+    @classmethod
+    def of(cls, wy, wx, n, nw, positive, **replicates) -> _VariableSums:
+        """Sums per (finest cell, PSU) pair (linearisation) or per finest cell."""
+        table = np.column_stack([wy, wx, n, nw, positive]).astype(float, copy=False)
+        return cls(table, **replicates)
+
+    @property
+    def wy(self) -> np.ndarray:
+        return self.table[:, 0]
+
+    @property
+    def wx(self) -> np.ndarray:
+        return self.table[:, 1]
+
+    @property
+    def n(self) -> np.ndarray:
+        return self.table[:, 2]
+
+    @property
+    def nw(self) -> np.ndarray:
+        return self.table[:, 3]
+
+
+def _narrow(cell: np.ndarray, psu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs' codes in 32 bits where they fit: each breakdown reads them twice."""
+    small = max(int(cell.max(initial=0)), int(psu.max(initial=0))) < 2**31
+    return (cell.astype(np.int32), psu.astype(np.int32)) if small else (cell, psu)
 
 
 class CellSums:
@@ -81,7 +104,7 @@ class CellSums:
             # PSU-major order of the pairs: each breakdown then sorts them by a small key only
             key = t.psu[keep] * size + code[keep]
             uniq, inverse = distinct_keys(key, size * t.n_psus, sort=True)
-            self._pairs = (uniq % size, uniq // size)
+            self._pairs = _narrow(uniq % size, uniq // size)
             self._group = np.full(len(code), -1, dtype=np.int64)
             self._group[keep] = inverse
             self._n_groups = len(uniq)
@@ -126,7 +149,17 @@ class CellSums:
         obj.labels = labels
         obj.by = list(labels.columns)
         obj._code = None
-        obj._given = {key: _VariableSums(**arrays) for key, arrays in sums.items()}
+        if pairs is not None and np.any(pairs[1][1:] < pairs[1][:-1]):
+            order = np.argsort(pairs[1], kind="stable")  # the pairs in PSU order
+            pairs = (pairs[0][order], pairs[1][order])
+            fields = _VariableSums.FIELDS
+            sums = {
+                key: {f: np.asarray(v)[order] if f in fields else v for f, v in arrays.items()}
+                for key, arrays in sums.items()
+            }
+        if pairs is not None:
+            pairs = _narrow(*pairs)
+        obj._given = {key: _VariableSums.of(**arrays) for key, arrays in sums.items()}
         obj._vars = dict(obj._given)
         obj._errors = dict(errors or {})
         obj._breakdowns = {}
@@ -167,13 +200,8 @@ class CellSums:
                 replicates_x=shared["replicates"] if xv is None else k.rep.cell_sums(code, xv, g),
                 presence=shared["presence"],
             )
-        return _VariableSums(
-            wy=total(w * yv),
-            wx=wx,
-            n=shared["n"],
-            nw=shared["nw"],
-            positive=shared["positive"],
-            **reps,
+        return _VariableSums.of(
+            total(w * yv), wx, shared["n"], shared["nw"], shared["positive"], **reps
         )
 
     def _shared_sums(self, valid: np.ndarray, group: np.ndarray) -> dict[str, object]:
@@ -300,7 +328,7 @@ class CellSums:
         labels, ids = self._coarse(cols)
         sums = self._variable(statistic, variable, denominator)
         if self._pairs is not None:
-            est = self._linearised(sums, labels, ids, tuple(cols), statistic == "total")
+            est = self._linearised(sums, labels, ids, statistic == "total")
         else:
             est = self._by_cell(sums, labels, ids, statistic == "total")
         return Estimates(est, statistic)
@@ -309,81 +337,21 @@ class CellSums:
         with np.errstate(divide="ignore", invalid="ignore"):
             return num if total else np.where(den != 0, num / den, np.nan)
 
-    def _pair_map(self, by: tuple, ids: np.ndarray, g: int) -> tuple:
-        """How the (finest cell, PSU) pairs add up into (coarse cell, PSU) pairs: the mask of
-        finest pairs kept (None for all), each kept pair's coarse pair, and the coarse pairs'
-        cell and PSU, ordered by cell then PSU. Shared by every variable; kept for the
-        breakdowns met last (:data:`KEEP_PAIR_MAPS`). With the finest pairs in PSU order, a
-        stable sort by the coarse cell alone (a linear-time radix sort for fewer than 65,536
-        cells) orders them."""
-        maps = self._breakdowns.setdefault(("pair maps",), OrderedDict())
-        if by in maps:
-            maps.move_to_end(by)
-            return maps[by]
-        cell, psu = self._pairs
-        by_psu = self._psu_order()
-        coarse = ids[cell] if by_psu is None else ids[cell[by_psu]]
-        ok = coarse >= 0
-        kept = np.flatnonzero(ok) if by_psu is None else by_psu[ok]
-        coarse = coarse[ok]
-        small = coarse.astype(np.uint16) if g <= 2**16 else coarse
-        order = np.argsort(small, kind="stable")
-        kept, c = kept[order], coarse[order]
-        p = psu[kept]
-        new = np.ones(len(c), dtype=bool)
-        new[1:] = (c[1:] != c[:-1]) | (p[1:] != p[:-1])
-        starts = np.flatnonzero(new)
-        inverse = np.full(len(cell), -1, dtype=np.int64)  # each finest pair's coarse pair
-        inverse[kept] = np.cumsum(new) - 1
-        mask = None if ok.all() else inverse >= 0
-        inverse = inverse if mask is None else inverse[mask]
-        maps[by] = (mask, inverse, c[starts], p[starts])
-        while len(maps) > KEEP_PAIR_MAPS:  # each is as long as the pairs: keep a few
-            maps.popitem(last=False)
-        return maps[by]
-
-    def _psu_order(self) -> np.ndarray | None:
-        """The finest pairs' positions in PSU order (None when they are in it already)."""
-        if ("psu_order",) not in self._breakdowns:
-            psu = self._pairs[1]
-            ordered = bool(np.all(psu[1:] >= psu[:-1]))
-            self._breakdowns[("psu_order",)] = None if ordered else np.argsort(psu, kind="stable")
-        return self._breakdowns[("psu_order",)]
-
-    def _linearised(self, s: _VariableSums, labels, ids, by, total: bool) -> CellEstimate:
+    def _linearised(self, s: _VariableSums, labels, ids, total: bool) -> CellEstimate:
         t = self._kernels.taylor
         g = len(labels)
-        ok, inverse, c, p = self._pair_map(by, ids, g)
-
-        def agg(values):
-            kept = values if ok is None else values[ok]
-            return np.bincount(inverse, weights=kept, minlength=len(c))
-
-        wy, wx, n, nw, pos = (agg(v) for v in (s.wy, s.wx, s.n, s.nw, s.positive))
-        num = np.bincount(c, weights=wy, minlength=g)
-        den = np.bincount(c, weights=wx, minlength=g)
-        value = self._value(num, den, total)
-        n_unw = np.bincount(c, weights=n, minlength=g)
-        n_w = np.bincount(c, weights=nw, minlength=g)
-        seen = pos > 0
-        psus = np.bincount(c[seen], minlength=g)
-        strata = count_distinct(c[seen], t.psu_stratum[p[seen]], t.n_strata, g)
-        df = (psus - strata).astype(float)
-        has = n > 0
-        if total:
-            score = wy
-        else:
-            r = np.where(np.isfinite(value), value, 0.0)[c]
-            inv = np.where(np.isfinite(value) & (den != 0), 1.0 / np.where(den != 0, den, 1.0), 0.0)
-            score = inv[c] * (wy - r * wx)
-        # the pairs are sorted by cell, then PSU: the CSR arrays directly, with no sort
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(c[has], minlength=g))])
-        scores = sp.csr_matrix((score[has], p[has], indptr), shape=(g, t.n_psus))
+        indptr, psu, pairs, cells = add_up_pairs(*self._pairs, ids, g, s.table)
+        num, den, n_unw, n_w = (np.ascontiguousarray(cells[:, j]) for j in range(4))
+        value = np.ascontiguousarray(self._value(num, den, total))
+        df, *csr = linearised_scores(indptr, psu, pairs, value, den, t.psu_stratum, total)
+        scores = sp.csr_matrix((csr[2], csr[1], csr[0]), shape=(g, t.n_psus))
         scores.has_sorted_indices = True
         present = None
         if t.lonely_psu == "average" and t.lonely.any():
-            strata_of = t.psu_stratum[p[has]]
-            present = sp.csr_matrix((n[has], (c[has], strata_of)), shape=(g, t.n_strata))
+            with_case = pairs[:, 2] > 0
+            cell = np.repeat(np.arange(g), np.diff(indptr))[with_case]
+            strata = t.psu_stratum[psu[with_case]]
+            present = sp.csr_matrix((pairs[with_case, 2], (cell, strata)), shape=(g, t.n_strata))
         variance = np.where(np.isfinite(value), t.variance(scores, present), np.nan)
         return CellEstimate(
             labels, value, variance, df, n_unw, n_w, scores=scores, present=present, taylor=t

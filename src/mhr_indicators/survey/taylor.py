@@ -22,8 +22,8 @@ import scipy.sparse as sp
 
 from ..errors import DesignError, LonelyPSUError
 from ..vocab import LONELY_PSU_POLICIES
+from .compiled import stratum_variance
 from .inputs import design_codes, design_numeric, first_rows, offending
-from .keys import distinct_keys
 
 __all__ = ["LONELY_PSU_POLICIES", "TaylorStructure", "taylor_from_columns"]
 
@@ -79,6 +79,13 @@ class TaylorStructure:
         n_psus = int(psu.max()) + 1 if len(psu) else 0
         psu_stratum = np.zeros(n_psus, dtype=np.int64)
         psu_stratum[psu] = stratum
+        if np.any(psu_stratum[1:] < psu_stratum[:-1]):
+            # number the PSUs stratum by stratum: the PSUs of a cell, in order, then run
+            # through the strata in order, and per-stratum sums need no grouping
+            order = np.argsort(psu_stratum, kind="stable")
+            rank = np.empty(n_psus, dtype=np.int64)
+            rank[order] = np.arange(n_psus)
+            psu, psu_stratum = rank[psu], psu_stratum[order]
         n_psu = np.bincount(psu_stratum, minlength=n_strata)
         lonely = n_psu == 1
         f = 1.0 - fraction  # R's f: the finite-population correction factor
@@ -161,17 +168,16 @@ class TaylorStructure:
 
     def _by_stratum(self, scores: sp.csr_matrix, coef: np.ndarray) -> np.ndarray:
         """Each row's sum over strata of ``coef`` times its centred sum of squared PSU scores
-        (a lonely PSU's stratum not centred, R's "adjust"), from the nonzero scores only: their
-        sum and sum of squares per (cell, stratum), never a dense cells-by-strata table."""
-        coo = scores.tocoo()
-        g = scores.shape[0]
-        key = coo.row.astype(np.int64) * self.n_strata + self.psu_stratum[coo.col]
-        uniq, position = distinct_keys(key, g * self.n_strata)
-        s1 = np.bincount(position, weights=coo.data, minlength=len(uniq))
-        s2 = np.bincount(position, weights=coo.data * coo.data, minlength=len(uniq))
-        h = uniq % self.n_strata
-        centred = np.where(self.lonely[h], s2, s2 - s1 * s1 / self.n_psu[h].astype(float))
-        return np.bincount(uniq // self.n_strata, centred * coef[h], g)
+        (a lonely PSU's stratum not centred, R's "adjust"), from the nonzero scores only."""
+        return stratum_variance(
+            scores.indptr,
+            scores.indices,
+            np.asarray(scores.data, dtype=float),
+            self.psu_stratum,
+            self.n_psu,
+            self.lonely,
+            np.asarray(coef, dtype=float),
+        )
 
     def degrees_of_freedom(
         self, cell: np.ndarray, positive_weight: np.ndarray, n_cells: int

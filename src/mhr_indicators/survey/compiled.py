@@ -1,0 +1,187 @@
+"""Compiled loops over (cell, PSU) pairs: the two steps of a linearised estimate that NumPy can
+only do by sorting or hashing.
+
+Both read their input once, in order, with per-cell or per-stratum scratch arrays small enough to
+stay in cache, so their time is linear in the pairs (or nonzero scores) they read. They are
+compiled by `Numba <https://numba.pydata.org>`_ on first use and the machine code is cached on
+disk, so only the first run on a machine pays for the compilation.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+__all__ = ["add_up_pairs", "linearised_scores", "stratum_variance"]
+
+
+@numba.njit(cache=True, nogil=True)
+def add_up_pairs(
+    cell: np.ndarray, psu: np.ndarray, coarse: np.ndarray, n_coarse: int, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Add the sums of (finest cell, PSU) pairs up into (coarse cell, PSU) pairs.
+
+    Parameters
+    ----------
+    cell, psu : numpy.ndarray of int64
+        Each finest pair's cell and PSU, the pairs in PSU order (cells in any order within a PSU).
+    coarse : numpy.ndarray of int64
+        The coarse cell of each finest cell (-1: left out of the breakdown).
+    n_coarse : int
+        The number of coarse cells.
+    values : numpy.ndarray of float64, shape (pairs, k)
+        ``k`` sums per finest pair.
+
+    Returns
+    -------
+    indptr : numpy.ndarray
+        CSR row pointer: the coarse pairs of coarse cell ``c`` are ``indptr[c]:indptr[c + 1]``.
+    pair_psu : numpy.ndarray
+        The PSU of each coarse pair, increasing within a cell.
+    pair_sums : numpy.ndarray, shape (coarse pairs, k)
+        The sums per coarse pair.
+    cell_sums : numpy.ndarray, shape (n_coarse, k)
+        The sums per coarse cell.
+    """
+    n_pairs, k = values.shape
+    last = np.full(n_coarse, -1, dtype=np.int64)  # the last PSU met in each coarse cell
+    count = np.zeros(n_coarse, dtype=np.int64)
+    cell_sums = np.zeros((n_coarse, k))
+    for i in range(n_pairs):  # count first: this pass reads the codes only
+        c = coarse[cell[i]]
+        if c >= 0 and last[c] != psu[i]:
+            last[c] = psu[i]
+            count[c] += 1
+    indptr = np.zeros(n_coarse + 1, dtype=np.int64)
+    for c in range(n_coarse):
+        indptr[c + 1] = indptr[c] + count[c]
+    n_out = indptr[n_coarse]
+    pair_psu = np.empty(n_out, dtype=np.int64)
+    pair_sums = np.zeros((n_out, k))
+    slot = indptr[:-1] - 1  # each coarse cell's current pair
+    last[:] = -1
+    for i in range(n_pairs):  # PSUs in order: each cell's pairs come out sorted by PSU
+        c = coarse[cell[i]]
+        if c < 0:
+            continue
+        if last[c] != psu[i]:
+            last[c] = psu[i]
+            slot[c] += 1
+            pair_psu[slot[c]] = psu[i]
+        s = slot[c]
+        for j in range(k):
+            pair_sums[s, j] += values[i, j]
+            cell_sums[c, j] += values[i, j]
+    return indptr, pair_psu, pair_sums, cell_sums
+
+
+@numba.njit(cache=True, nogil=True)
+def linearised_scores(
+    indptr: np.ndarray,
+    pair_psu: np.ndarray,
+    pair_sums: np.ndarray,
+    value: np.ndarray,
+    den: np.ndarray,
+    psu_stratum: np.ndarray,
+    total: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Scores per (cell, PSU) and degrees of freedom of ratio (or total) estimates.
+
+    Parameters
+    ----------
+    indptr, pair_psu, pair_sums : numpy.ndarray
+        The (cell, PSU) pairs as :func:`add_up_pairs` returns them; the sums per pair are
+        ``w y``, ``w x``, cases and cases of positive weight in columns 0, 1, 2 and 4.
+    value, den : numpy.ndarray
+        Each cell's estimate ``R`` and denominator total ``X``.
+    psu_stratum : numpy.ndarray
+        The stratum of each PSU (nondecreasing in the PSU number).
+    total : bool
+        Scores of a total (``w y``) rather than of a ratio (``(w y - R w x) / X``).
+
+    Returns
+    -------
+    df : numpy.ndarray
+        Per cell, the PSUs minus the strata holding a case of positive weight (R's ``degf``).
+    score_indptr, score_psu, score : numpy.ndarray
+        The cells-by-PSUs score matrix in CSR form, PSUs sorted: one entry per pair holding a
+        case (a cell whose estimate is not finite scores zero).
+    """
+    n_cells = len(indptr) - 1
+    df = np.zeros(n_cells)
+    score_indptr = np.zeros(n_cells + 1, dtype=np.int64)
+    score_psu = np.empty(len(pair_psu), dtype=np.int64)
+    score = np.empty(len(pair_psu))
+    m = 0
+    for c in range(n_cells):
+        finite = np.isfinite(value[c])
+        r = value[c] if finite else 0.0
+        inv = 1.0 / den[c] if finite and den[c] != 0 else 0.0
+        psus = 0
+        strata = 0
+        last_stratum = -1
+        for i in range(indptr[c], indptr[c + 1]):
+            p = pair_psu[i]
+            if pair_sums[i, 4] > 0:  # PSUs sorted: their strata come in order
+                psus += 1
+                if psu_stratum[p] != last_stratum:
+                    last_stratum = psu_stratum[p]
+                    strata += 1
+            if pair_sums[i, 2] > 0:
+                score_psu[m] = p
+                if total:
+                    score[m] = pair_sums[i, 0]
+                else:
+                    score[m] = inv * (pair_sums[i, 0] - r * pair_sums[i, 1])
+                m += 1
+        df[c] = psus - strata
+        score_indptr[c + 1] = m
+    return df, score_indptr, score_psu[:m], score[:m]
+
+
+@numba.njit(cache=True, nogil=True)
+def stratum_variance(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    psu_stratum: np.ndarray,
+    n_psu: np.ndarray,
+    lonely: np.ndarray,
+    coef: np.ndarray,
+) -> np.ndarray:
+    """Each row's sum over strata of ``coef`` times its centred sum of squared PSU scores.
+
+    The rows of a cells-by-PSUs score matrix in CSR form (``indptr``, ``indices``, ``data``; the
+    indices in any order). For stratum ``h`` the centred sum is
+    ``sum_j z_j^2 - (sum_j z_j)^2 / n_psu[h]`` over the PSUs of the stratum (absent PSUs count,
+    with a zero score); a lonely PSU's stratum (``lonely[h]``) is not centred (R's "adjust").
+    The sums run over the row's nonzero scores only, never over a dense cells-by-strata table.
+    """
+    n_rows = len(indptr) - 1
+    n_strata = len(n_psu)
+    s1 = np.zeros(n_strata)
+    s2 = np.zeros(n_strata)
+    seen = np.zeros(n_strata, dtype=np.bool_)
+    touched = np.empty(n_strata, dtype=np.int64)
+    out = np.zeros(n_rows)
+    for r in range(n_rows):
+        m = 0
+        for i in range(indptr[r], indptr[r + 1]):
+            h = psu_stratum[indices[i]]
+            if not seen[h]:
+                seen[h] = True
+                touched[m] = h
+                m += 1
+            z = data[i]
+            s1[h] += z
+            s2[h] += z * z
+        total = 0.0
+        for t in range(m):
+            h = touched[t]
+            centred = s2[h] if lonely[h] else s2[h] - s1[h] * s1[h] / n_psu[h]
+            total += coef[h] * centred
+            s1[h] = 0.0
+            s2[h] = 0.0
+            seen[h] = False
+        out[r] = total
+    return out

@@ -1,0 +1,92 @@
+"""The compiled pair loops on tables small enough to add up by hand."""
+
+import numpy as np
+import pytest
+
+from mhr_indicators.survey.compiled import add_up_pairs, linearised_scores, stratum_variance
+
+# six finest pairs in PSU order: (finest cell, PSU) and sums (w y, w x, cases, w, w > 0)
+CELL = np.array([0, 2, 1, 2, 0, 3], dtype=np.int32)
+PSU = np.array([0, 0, 1, 1, 2, 2], dtype=np.int32)
+VALUES = np.array(
+    [
+        [1.0, 2.0, 1, 2.0, 1],
+        [3.0, 4.0, 2, 4.0, 2],
+        [5.0, 6.0, 1, 6.0, 1],
+        [7.0, 8.0, 3, 8.0, 3],
+        [9.0, 10.0, 1, 10.0, 0],  # a case of zero weight
+        [11.0, 12.0, 2, 12.0, 2],
+    ]
+)
+
+
+def test_add_up_pairs_merges_finest_cells_within_a_psu():
+    # coarse cells: finest 0 and 1 -> A (0), 2 -> B (1), 3 left out
+    coarse = np.array([0, 0, 1, -1], dtype=np.int64)
+    indptr, psu, pairs, cells = add_up_pairs(CELL, PSU, coarse, 2, VALUES)
+    # A holds finest 0 in PSUs 0 and 2 and finest 1 in PSU 1; B finest 2 in PSUs 0 and 1
+    assert indptr.tolist() == [0, 3, 5]
+    assert psu.tolist() == [0, 1, 2, 0, 1]
+    assert pairs[:, 0].tolist() == [1.0, 5.0, 9.0, 3.0, 7.0]
+    assert cells[:, 0].tolist() == [15.0, 10.0]
+    assert cells[:, 2].tolist() == [3.0, 5.0]
+
+
+def test_add_up_pairs_adds_two_finest_cells_of_one_psu_into_one_pair():
+    coarse = np.zeros(4, dtype=np.int64)  # everything in one cell
+    indptr, psu, pairs, cells = add_up_pairs(CELL, PSU, coarse, 1, VALUES)
+    assert indptr.tolist() == [0, 3]
+    assert psu.tolist() == [0, 1, 2]
+    assert pairs[:, 0].tolist() == [4.0, 12.0, 20.0]
+    assert pairs[:, 1].tolist() == [6.0, 14.0, 22.0]
+    assert cells[0, 0] == 36.0
+
+
+def test_linearised_scores_ratio_total_and_degrees_of_freedom():
+    coarse = np.array([0, 0, 1, -1], dtype=np.int64)
+    indptr, psu, pairs, cells = add_up_pairs(CELL, PSU, coarse, 2, VALUES)
+    value = cells[:, 0] / cells[:, 1]  # A: 15 / 18, B: 10 / 12
+    den = cells[:, 1]
+    psu_stratum = np.array([0, 0, 1], dtype=np.int64)  # PSUs 0, 1 in stratum 0; PSU 2 in 1
+    df, ptr, score_psu, score = linearised_scores(
+        indptr, psu, pairs, value, den, psu_stratum, False
+    )
+    # A: cases of positive weight in PSUs 0 and 1 only (stratum 0): 2 PSUs - 1 stratum
+    # B: PSUs 0 and 1, stratum 0: 2 - 1
+    assert df.tolist() == [1.0, 1.0]
+    assert ptr.tolist() == [0, 3, 5]
+    r = 15 / 18
+    expected_a = [(1 - r * 2) / 18, (5 - r * 6) / 18, (9 - r * 10) / 18]
+    np.testing.assert_allclose(score[:3], expected_a, rtol=1e-14)
+    assert score_psu.tolist() == [0, 1, 2, 0, 1]
+    _, _, _, totals = linearised_scores(indptr, psu, pairs, value, den, psu_stratum, True)
+    assert totals.tolist() == [1.0, 5.0, 9.0, 3.0, 7.0]
+
+
+def test_linearised_scores_leave_out_pairs_without_a_case_and_zero_a_nan_cell():
+    pairs = np.array([[2.0, 4.0, 1, 4.0, 1], [0.0, 0.0, 0, 0.0, 0]])
+    indptr = np.array([0, 2], dtype=np.int64)
+    psu = np.array([0, 1], dtype=np.int64)
+    df, ptr, score_psu, score = linearised_scores(
+        indptr, psu, pairs, np.array([np.nan]), np.array([4.0]), np.zeros(2, np.int64), False
+    )
+    assert ptr.tolist() == [0, 1] and score_psu.tolist() == [0]
+    assert score.tolist() == [0.0]
+    assert df.tolist() == [0.0]  # one PSU, one stratum
+
+
+def test_stratum_variance_by_hand():
+    # 2 strata: stratum 0 has PSUs 0, 1, 2 (n = 3), stratum 1 has PSU 3 alone (lonely)
+    psu_stratum = np.array([0, 0, 0, 1], dtype=np.int64)
+    n_psu = np.array([3, 1], dtype=np.int64)
+    lonely = np.array([False, True])
+    coef = np.array([1.5, 0.5])
+    # row 0: scores 1 (PSU 0), 3 (PSU 2) and 2 (PSU 3), indices unsorted; row 1: empty
+    indptr = np.array([0, 3, 3], dtype=np.int32)
+    indices = np.array([2, 3, 0], dtype=np.int32)
+    data = np.array([3.0, 2.0, 1.0])
+    out = stratum_variance(indptr, indices, data, psu_stratum, n_psu, lonely, coef)
+    # stratum 0: sum z^2 - (sum z)^2 / 3 = 10 - 16 / 3 = 14 / 3, times 1.5 = 7
+    # stratum 1 (lonely, not centred): 4, times 0.5 = 2
+    assert out[0] == pytest.approx(9.0, rel=1e-14)
+    assert out[1] == 0.0
