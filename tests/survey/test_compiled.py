@@ -18,6 +18,7 @@ VALUES = np.array(
         [11.0, 12.0, 2, 12.0, 2],
     ]
 )
+COLUMNS = (0, 1, 2, 3, 4)
 
 
 def test_add_up_pairs_merges_finest_cells_within_a_psu():
@@ -49,7 +50,7 @@ def test_linearised_scores_ratio_total_and_degrees_of_freedom():
     den = cells[:, 1]
     psu_stratum = np.array([0, 0, 1], dtype=np.int64)  # PSUs 0, 1 in stratum 0; PSU 2 in 1
     df, ptr, score_psu, score = linearised_scores(
-        indptr, psu, pairs, value, den, psu_stratum, False
+        indptr, psu, pairs, COLUMNS, value, den, psu_stratum, False
     )
     # A: cases of positive weight in PSUs 0 and 1 only (stratum 0): 2 PSUs - 1 stratum
     # B: PSUs 0 and 1, stratum 0: 2 - 1
@@ -59,7 +60,7 @@ def test_linearised_scores_ratio_total_and_degrees_of_freedom():
     expected_a = [(1 - r * 2) / 18, (5 - r * 6) / 18, (9 - r * 10) / 18]
     np.testing.assert_allclose(score[:3], expected_a, rtol=1e-14)
     assert score_psu.tolist() == [0, 1, 2, 0, 1]
-    _, _, _, totals = linearised_scores(indptr, psu, pairs, value, den, psu_stratum, True)
+    _, _, _, totals = linearised_scores(indptr, psu, pairs, COLUMNS, value, den, psu_stratum, True)
     assert totals.tolist() == [1.0, 5.0, 9.0, 3.0, 7.0]
 
 
@@ -67,8 +68,9 @@ def test_linearised_scores_leave_out_pairs_without_a_case_and_zero_a_nan_cell():
     pairs = np.array([[2.0, 4.0, 1, 4.0, 1], [0.0, 0.0, 0, 0.0, 0]])
     indptr = np.array([0, 2], dtype=np.int64)
     psu = np.array([0, 1], dtype=np.int64)
+    nan, den, strata = np.array([np.nan]), np.array([4.0]), np.zeros(2, np.int64)
     df, ptr, score_psu, score = linearised_scores(
-        indptr, psu, pairs, np.array([np.nan]), np.array([4.0]), np.zeros(2, np.int64), False
+        indptr, psu, pairs, COLUMNS, nan, den, strata, False
     )
     assert ptr.tolist() == [0, 1] and score_psu.tolist() == [0]
     assert score.tolist() == [0.0]
@@ -90,3 +92,28 @@ def test_stratum_variance_by_hand():
     # stratum 1 (lonely, not centred): 4, times 0.5 = 2
     assert out[0] == pytest.approx(9.0, rel=1e-14)
     assert out[1] == 0.0
+
+
+def test_pair_groups_number_the_cell_psu_pairs_in_psu_order():
+    from mhr_indicators.survey.compiled import pair_groups
+
+    code = np.array([1, 0, 1, -1, 0, 1, 0], dtype=np.int64)
+    psu = np.array([2, 0, 0, 1, 2, 2, 0], dtype=np.int64)
+    group, cell, pair_psu = pair_groups(code, psu, np.argsort(psu, kind="stable"), 2)
+    # PSU 0 holds rows 1, 2, 6 (cells 0, 1, 0); PSU 1 only row 3 (no cell); PSU 2 rows 0, 4, 5
+    assert pair_psu.tolist() == [0, 0, 2, 2]
+    assert cell.tolist() == [0, 1, 1, 0]
+    assert group.tolist() == [2, 0, 1, -1, 3, 2, 0]
+
+
+def test_linearised_scores_read_the_columns_they_are_given():
+    # a mean's table holds w once (w x is w) and cases once (no zero weight): w y, w, cases
+    table = np.array([[3.0, 4.0, 2.0], [1.0, 2.0, 1.0]])
+    indptr = np.array([0, 2], dtype=np.int64)
+    psu = np.array([0, 1], dtype=np.int64)
+    value, den = np.array([4.0 / 6.0]), np.array([6.0])
+    df, _, _, score = linearised_scores(
+        indptr, psu, table, (0, 1, 2, 1, 2), value, den, np.array([0, 1]), False
+    )
+    np.testing.assert_allclose(score, [(3 - 4 * 4 / 6) / 6, (1 - 2 * 4 / 6) / 6], rtol=1e-14)
+    assert df.tolist() == [0.0]  # 2 PSUs in 2 strata

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .keys import distinct_keys
+
 
 @dataclass(frozen=True)
 class Cells:
@@ -57,6 +59,7 @@ def make_cells(
     combined = np.zeros(n, dtype=np.int64)
     valid = domain.copy()
     uniques = []
+    space = 1
     for col in by:
         codes, levels = factorized(col) if factorized else factorize_column(data[col])
         if keep_missing and (codes < 0).any():
@@ -65,9 +68,10 @@ def make_cells(
         valid &= codes >= 0
         uniques.append(levels)
         combined = combined * (len(levels) + 1) + codes
+        space *= len(levels) + 1
     cell_code = np.full(n, -1, dtype=np.int64)
     if valid.any():
-        ids, observed = pd.factorize(combined[valid], sort=True)
+        observed, ids = distinct_keys(combined[valid], space, sort=True)
         cell_code[valid] = ids
     else:
         observed = np.array([], dtype=np.int64)

@@ -12,7 +12,54 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["add_up_pairs", "linearised_scores", "stratum_variance"]
+__all__ = ["add_up_pairs", "linearised_scores", "pair_groups", "stratum_variance"]
+
+
+@numba.njit(cache=True, nogil=True)
+def pair_groups(
+    code: np.ndarray, psu: np.ndarray, rows_by_psu: np.ndarray, n_cells: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Number the (cell, PSU) pairs of the rows, in PSU order.
+
+    Parameters
+    ----------
+    code : numpy.ndarray of int64
+        Each row's cell (-1: in none).
+    psu : numpy.ndarray of int64
+        Each row's PSU.
+    rows_by_psu : numpy.ndarray
+        The rows in PSU order.
+    n_cells : int
+        The number of cells.
+
+    Returns
+    -------
+    group : numpy.ndarray
+        Each row's pair (-1 for a row in no cell).
+    cell, pair_psu : numpy.ndarray
+        Each pair's cell and PSU; the pairs in PSU order, those of a PSU in order of their
+        first row.
+    """
+    n = len(code)
+    group = np.full(n, -1, dtype=np.int64)
+    seen_in = np.full(n_cells, -1, dtype=np.int64)  # the PSU of each cell's newest pair
+    newest = np.zeros(n_cells, dtype=np.int64)
+    cell = np.empty(n, dtype=np.int64)
+    pair_psu = np.empty(n, dtype=np.int64)
+    m = 0
+    for k in range(n):
+        i = rows_by_psu[k]
+        c = code[i]
+        if c < 0:
+            continue
+        if seen_in[c] != psu[i]:
+            seen_in[c] = psu[i]
+            newest[c] = m
+            cell[m] = c
+            pair_psu[m] = psu[i]
+            m += 1
+        group[i] = newest[c]
+    return group, cell[:m].copy(), pair_psu[:m].copy()
 
 
 @numba.njit(cache=True, nogil=True)
@@ -80,6 +127,7 @@ def linearised_scores(
     indptr: np.ndarray,
     pair_psu: np.ndarray,
     pair_sums: np.ndarray,
+    columns: tuple,
     value: np.ndarray,
     den: np.ndarray,
     psu_stratum: np.ndarray,
@@ -90,8 +138,10 @@ def linearised_scores(
     Parameters
     ----------
     indptr, pair_psu, pair_sums : numpy.ndarray
-        The (cell, PSU) pairs as :func:`add_up_pairs` returns them; the sums per pair are
-        ``w y``, ``w x``, cases and cases of positive weight in columns 0, 1, 2 and 4.
+        The (cell, PSU) pairs as :func:`add_up_pairs` returns them.
+    columns : tuple of int
+        The columns of ``pair_sums`` holding ``w y``, ``w x``, cases, ``w`` and cases of
+        positive weight.
     value, den : numpy.ndarray
         Each cell's estimate ``R`` and denominator total ``X``.
     psu_stratum : numpy.ndarray
@@ -107,6 +157,7 @@ def linearised_scores(
         The cells-by-PSUs score matrix in CSR form, PSUs sorted: one entry per pair holding a
         case (a cell whose estimate is not finite scores zero).
     """
+    wy, wx, cases, positive = columns[0], columns[1], columns[2], columns[4]
     n_cells = len(indptr) - 1
     df = np.zeros(n_cells)
     score_indptr = np.zeros(n_cells + 1, dtype=np.int64)
@@ -122,17 +173,17 @@ def linearised_scores(
         last_stratum = -1
         for i in range(indptr[c], indptr[c + 1]):
             p = pair_psu[i]
-            if pair_sums[i, 4] > 0:  # PSUs sorted: their strata come in order
+            if pair_sums[i, positive] > 0:  # PSUs sorted: their strata come in order
                 psus += 1
                 if psu_stratum[p] != last_stratum:
                     last_stratum = psu_stratum[p]
                     strata += 1
-            if pair_sums[i, 2] > 0:
+            if pair_sums[i, cases] > 0:
                 score_psu[m] = p
                 if total:
-                    score[m] = pair_sums[i, 0]
+                    score[m] = pair_sums[i, wy]
                 else:
-                    score[m] = inv * (pair_sums[i, 0] - r * pair_sums[i, 1])
+                    score[m] = inv * (pair_sums[i, wy] - r * pair_sums[i, wx])
                 m += 1
         df[c] = psus - strata
         score_indptr[c + 1] = m

@@ -23,10 +23,9 @@ import scipy.sparse as sp
 
 from ..errors import ConfigurationError, EstimationOptionError
 from ..vocab import allowed
-from .compiled import add_up_pairs, linearised_scores
+from .compiled import add_up_pairs, linearised_scores, pair_groups
 from .estimate import CellEstimate
 from .estimates import Estimates
-from .keys import distinct_keys
 
 SUM_STATISTICS = ("mean", "proportion", "ratio", "total")
 
@@ -35,7 +34,8 @@ SUM_STATISTICS = ("mean", "proportion", "ratio", "total")
 class _VariableSums:
     """The sums of one (numerator, denominator) pair over its valid rows."""
 
-    table: np.ndarray  # a row per pair (or cell): w y, w x, cases, w, cases with w > 0
+    table: np.ndarray  # a row per pair (or cell), a column per distinct sum
+    columns: tuple[int, ...]  # the table's columns of w y, w x, cases, w, cases with w > 0
     replicates_y: np.ndarray | None = None  # finest cells x replicates
     replicates_x: np.ndarray | None = None
     presence: sp.csr_matrix | None = None  # finest cells x replicate-factor patterns
@@ -44,25 +44,24 @@ class _VariableSums:
 
     @classmethod
     def of(cls, wy, wx, n, nw, positive, **replicates) -> _VariableSums:
-        """Sums per (finest cell, PSU) pair (linearisation) or per finest cell."""
-        table = np.column_stack([wy, wx, n, nw, positive]).astype(float, copy=False)
-        return cls(table, **replicates)
+        """Sums per (finest cell, PSU) pair (linearisation) or per finest cell. A sum given
+        twice (the same array: ``w x`` of a mean is ``w``; cases of positive weight are the
+        cases when no weight is zero) is held once: each breakdown reads the table."""
+        distinct: list[np.ndarray] = []
+        columns = []
+        for values in (wy, wx, n, nw, positive):
+            same = [j for j, d in enumerate(distinct) if d is values]
+            if not same:
+                distinct.append(values)
+            columns.append(same[0] if same else len(distinct) - 1)
+        table = np.empty((len(wy), len(distinct)))
+        for j, values in enumerate(distinct):
+            table[:, j] = values
+        return cls(table, tuple(columns), **replicates)
 
-    @property
-    def wy(self) -> np.ndarray:
-        return self.table[:, 0]
-
-    @property
-    def wx(self) -> np.ndarray:
-        return self.table[:, 1]
-
-    @property
-    def n(self) -> np.ndarray:
-        return self.table[:, 2]
-
-    @property
-    def nw(self) -> np.ndarray:
-        return self.table[:, 3]
+    def field(self, name: str) -> np.ndarray:
+        """One of :data:`FIELDS`, per pair (or cell)."""
+        return self.table[:, self.columns[self.FIELDS.index(name)]]
 
 
 def _narrow(cell: np.ndarray, psu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -98,16 +97,10 @@ class CellSums:
         # the group each row's sums go to: its (finest cell, PSU) pair under linearisation,
         # its finest cell otherwise (-1 outside the domain)
         self._group, self._n_groups = code, len(labels)
-        if t is not None:
-            keep = code >= 0
-            size = len(labels)
-            # PSU-major order of the pairs: each breakdown then sorts them by a small key only
-            key = t.psu[keep] * size + code[keep]
-            uniq, inverse = distinct_keys(key, size * t.n_psus, sort=True)
-            self._pairs = _narrow(uniq % size, uniq // size)
-            self._group = np.full(len(code), -1, dtype=np.int64)
-            self._group[keep] = inverse
-            self._n_groups = len(uniq)
+        if t is not None:  # the pairs in PSU order: each breakdown then reads them in one scan
+            self._group, *pairs = pair_groups(code, t.psu, t.rows_by_psu, len(labels))
+            self._pairs = _narrow(*pairs)
+            self._n_groups = len(pairs[0])
 
     @classmethod
     def from_tables(
@@ -215,8 +208,13 @@ class CellSums:
             out: dict[str, object] = {
                 "n": np.bincount(group, minlength=self._n_groups).astype(float),
                 "nw": np.bincount(group, weights=w, minlength=self._n_groups),
-                "positive": np.bincount(group, weights=w > 0, minlength=self._n_groups),
             }
+            zero = w <= 0
+            out["positive"] = (
+                np.bincount(group, weights=~zero, minlength=self._n_groups)
+                if zero.any()
+                else out["n"]  # the same sums: held once
+            )
             if k.rep is not None:
                 code = np.where(valid, self._code, -1)
                 g = len(self.labels)
@@ -341,17 +339,20 @@ class CellSums:
         t = self._kernels.taylor
         g = len(labels)
         indptr, psu, pairs, cells = add_up_pairs(*self._pairs, ids, g, s.table)
-        num, den, n_unw, n_w = (np.ascontiguousarray(cells[:, j]) for j in range(4))
+        num, den, n_unw, n_w = (np.ascontiguousarray(cells[:, j]) for j in s.columns[:4])
         value = np.ascontiguousarray(self._value(num, den, total))
-        df, *csr = linearised_scores(indptr, psu, pairs, value, den, t.psu_stratum, total)
+        df, *csr = linearised_scores(
+            indptr, psu, pairs, s.columns, value, den, t.psu_stratum, total
+        )
         scores = sp.csr_matrix((csr[2], csr[1], csr[0]), shape=(g, t.n_psus))
         scores.has_sorted_indices = True
         present = None
         if t.lonely_psu == "average" and t.lonely.any():
-            with_case = pairs[:, 2] > 0
+            cases = pairs[:, s.columns[2]]
+            with_case = cases > 0
             cell = np.repeat(np.arange(g), np.diff(indptr))[with_case]
             strata = t.psu_stratum[psu[with_case]]
-            present = sp.csr_matrix((pairs[with_case, 2], (cell, strata)), shape=(g, t.n_strata))
+            present = sp.csr_matrix((cases[with_case], (cell, strata)), shape=(g, t.n_strata))
         variance = np.where(np.isfinite(value), t.variance(scores, present), np.nan)
         return CellEstimate(
             labels, value, variance, df, n_unw, n_w, scores=scores, present=present, taylor=t
@@ -362,7 +363,7 @@ class CellSums:
         g = len(labels)
         ok = ids >= 0
         agg = sp.csr_matrix((np.ones(ok.sum()), (ids[ok], np.flatnonzero(ok))), shape=(g, len(ids)))
-        num, den, n_unw, n_w = (agg @ v for v in (s.wy, s.wx, s.n, s.nw))
+        num, den, n_unw, n_w = (agg @ s.field(f) for f in ("wy", "wx", "n", "nw"))
         value = self._value(num, den, total)
         if k.rep is None:  # no design information
             nan = np.full(g, np.nan)

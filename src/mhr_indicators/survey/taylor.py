@@ -15,6 +15,7 @@ score rows, which carries their covariance.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,11 @@ class TaylorStructure:
     coef: np.ndarray
     lonely: np.ndarray
     lonely_psu: str
+
+    @cached_property
+    def rows_by_psu(self) -> np.ndarray:
+        """The rows in PSU order (made once per design, on first use)."""
+        return np.argsort(self.psu, kind="stable")
 
     @property
     def n_psus(self) -> int:
