@@ -117,3 +117,19 @@ def test_linearised_scores_read_the_columns_they_are_given():
     )
     np.testing.assert_allclose(score, [(3 - 4 * 4 / 6) / 6, (1 - 2 * 4 / 6) / 6], rtol=1e-14)
     assert df.tolist() == [0.0]  # 2 PSUs in 2 strata
+
+
+def test_row_sums_skip_missing_values_and_count_positive_weights():
+    from mhr_indicators.survey.compiled import row_sums
+
+    group = np.array([0, 0, 1, -1, 1, 0], dtype=np.int64)
+    w = np.array([2.0, 3.0, 0.0, 9.0, 4.0, 5.0])
+    y = np.array([1.0, np.nan, 1.0, 1.0, 0.0, 1.0], dtype=np.float32)
+    x = np.array([2.0, 1.0, 3.0, 1.0, np.nan, 1.0])
+    mean = row_sums(group, w, y, y, 2, False)
+    # group 0: rows 0 and 5 (row 1 has no y); group 1: rows 2 (w = 0) and 4
+    np.testing.assert_array_equal(mean[0], [7.0, 7.0, 2.0, 7.0, 2.0])
+    np.testing.assert_array_equal(mean[1], [0.0, 4.0, 2.0, 4.0, 1.0])
+    ratio = row_sums(group, w, y, x, 2, True)
+    np.testing.assert_array_equal(ratio[0], [7.0, 9.0, 2.0, 7.0, 2.0])
+    np.testing.assert_array_equal(ratio[1], [0.0, 0.0, 1.0, 0.0, 0.0])  # row 4 has no x

@@ -37,27 +37,39 @@ def factorize_column(values) -> tuple[np.ndarray, pd.Index]:
     return pd.factorize(values, sort=True, use_na_sentinel=True)
 
 
-def make_cells(
+@dataclass(frozen=True)
+class CellKeys:
+    """Each row's combination of the ``by`` values as one integer, whatever the domain.
+
+    Attributes
+    ----------
+    key : numpy.ndarray of int
+        Mixed-radix key of each row's codes (sorted levels), in 32 bits when they fit;
+        meaningless where ``complete`` is false.
+    complete : numpy.ndarray of bool or None
+        Rows with no missing ``by`` value (None: every row, as when missing values are levels).
+    space : int
+        One more than the largest possible key.
+    levels : list of pandas.Index
+        The levels of each ``by`` column (a missing value last, when it is a level).
+    """
+
+    key: np.ndarray
+    complete: np.ndarray
+    space: int
+    levels: list
+
+
+def cell_keys(
     data: pd.DataFrame,
     by: list[str],
-    domain: np.ndarray,
     factorized: Callable[[str], tuple[np.ndarray, pd.Index]] | None = None,
     keep_missing: bool = False,
-) -> Cells:
-    """Code the observed combinations of ``by`` among the rows where ``domain`` is true.
-
-    Rows with a missing value in any ``by`` column belong to no cell (documented behaviour: code
-    missing values explicitly, e.g. ``not_stated``, to keep them as a cell); with
-    ``keep_missing`` a missing value is a level of its own (last), for cells that are later
-    summed into coarser ones. ``factorized`` may supply a column's codes from a cache (callers
-    that code the same columns many times).
-    """
-    n = len(data)
-    if not by:
-        code = np.where(domain, 0, -1).astype(np.int64)
-        return Cells(code, pd.DataFrame(index=pd.RangeIndex(1)))
-    combined = np.zeros(n, dtype=np.int64)
-    valid = domain.copy()
+) -> CellKeys:
+    """The rows' keys of the combinations of ``by`` (see :class:`CellKeys`), from which the
+    cells of any domain follow by one count (:func:`make_cells`)."""
+    combined = np.zeros(len(data), dtype=np.int64)
+    complete = np.ones(len(data), dtype=bool)
     uniques = []
     space = 1
     for col in by:
@@ -65,13 +77,42 @@ def make_cells(
         if keep_missing and (codes < 0).any():
             codes = np.where(codes < 0, len(levels), codes)
             levels = levels.append(pd.Index([None], dtype=object))
-        valid &= codes >= 0
+        complete &= codes >= 0
         uniques.append(levels)
         combined = combined * (len(levels) + 1) + codes
         space *= len(levels) + 1
+    if space < 2**31:
+        combined = combined.astype(np.int32)
+    return CellKeys(combined, None if complete.all() else complete, space, uniques)
+
+
+def make_cells(
+    data: pd.DataFrame,
+    by: list[str],
+    domain: np.ndarray,
+    factorized: Callable[[str], tuple[np.ndarray, pd.Index]] | None = None,
+    keep_missing: bool = False,
+    keys: CellKeys | None = None,
+) -> Cells:
+    """Code the observed combinations of ``by`` among the rows where ``domain`` is true.
+
+    Rows with a missing value in any ``by`` column belong to no cell (documented behaviour: code
+    missing values explicitly, e.g. ``not_stated``, to keep them as a cell); with
+    ``keep_missing`` a missing value is a level of its own (last), for cells that are later
+    summed into coarser ones. ``factorized`` may supply a column's codes from a cache, and
+    ``keys`` the rows' keys (:func:`cell_keys`; callers that code the same columns many times).
+    """
+    n = len(data)
+    if not by:
+        code = np.where(domain, 0, -1).astype(np.int64)
+        return Cells(code, pd.DataFrame(index=pd.RangeIndex(1)))
+    if keys is None:
+        keys = cell_keys(data, by, factorized, keep_missing)
+    combined, uniques = keys.key, keys.levels
+    valid = domain if keys.complete is None else domain & keys.complete
     cell_code = np.full(n, -1, dtype=np.int64)
     if valid.any():
-        observed, ids = distinct_keys(combined[valid], space, sort=True)
+        observed, ids = distinct_keys(combined[valid], keys.space, sort=True)
         cell_code[valid] = ids
     else:
         observed = np.array([], dtype=np.int64)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["add_up_pairs", "linearised_scores", "pair_groups", "stratum_variance"]
+__all__ = ["add_up_pairs", "linearised_scores", "pair_groups", "row_sums", "stratum_variance"]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -60,6 +60,49 @@ def pair_groups(
             m += 1
         group[i] = newest[c]
     return group, cell[:m].copy(), pair_psu[:m].copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def row_sums(
+    group: np.ndarray, w: np.ndarray, y: np.ndarray, x: np.ndarray, n_groups: int, ratio: bool
+) -> np.ndarray:
+    """A variable's sums per group, in one pass over the rows.
+
+    Parameters
+    ----------
+    group : numpy.ndarray
+        Each row's group (-1: in none).
+    w, y, x : numpy.ndarray
+        Weights, analysis variable and (for a ratio) denominator; a row is valid where ``y``
+        (and for a ratio ``x``) is not NaN.
+    n_groups : int
+        The number of groups.
+    ratio : bool
+        Whether ``x`` is a denominator (otherwise the denominator is 1).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_groups, 5)
+        Per group, over its valid rows: ``w y``, ``w x``, cases, ``w`` and cases with w > 0.
+    """
+    out = np.zeros((n_groups, 5))
+    for i in range(len(group)):
+        g = group[i]
+        if g < 0 or np.isnan(y[i]):
+            continue
+        xi = 1.0
+        if ratio:
+            xi = x[i]
+            if np.isnan(xi):
+                continue
+        wi = w[i]
+        out[g, 0] += wi * y[i]
+        out[g, 1] += wi * xi
+        out[g, 2] += 1.0
+        out[g, 3] += wi
+        if wi > 0:
+            out[g, 4] += 1.0
+    return out
 
 
 @numba.njit(cache=True, nogil=True)

@@ -17,7 +17,7 @@ from ..vocab import (
     VarianceKind,
     allowed,
 )
-from .cells import Cells, factorize_column, make_cells
+from .cells import Cells, cell_keys, factorize_column, make_cells
 from .estimates import Estimates
 from .estimators import Estimators
 from .inputs import (
@@ -39,6 +39,9 @@ _PANDAS_COW = int(pd.__version__.split(".")[0]) >= 3
 
 SurveyStatistic = Literal["mean", "proportion", "ratio", "total", "quantile"]
 SURVEY_STATISTICS = ("mean", "proportion", "ratio", "total", "quantile")
+#: Row keys of the finest cells kept per design (:meth:`SurveyDesign.cell_sums`): one array
+#: of the rows' length each, shared by every population broken down by the same columns.
+KEEP_CELL_KEYS = 4
 
 
 class SurveyDesign(Estimators):
@@ -144,6 +147,7 @@ class SurveyDesign(Estimators):
         s = object.__setattr__
         s(self, "_data", data.copy(deep=not _PANDAS_COW))
         s(self, "_codes", {})
+        s(self, "_keys", {})
         for name, value in (
             ("weights", weights),
             ("strata", strata),
@@ -292,6 +296,8 @@ class SurveyDesign(Estimators):
         object.__setattr__(new, "_data", data)
         codes = {k: v for k, v in self._codes.items() if k not in columns}
         object.__setattr__(new, "_codes", codes)
+        keys = {k: v for k, v in self._keys.items() if not set(k) & set(columns)}
+        object.__setattr__(new, "_keys", keys)
         return new
 
     # --- engine --------------------------------------------------------------------------------
@@ -331,7 +337,12 @@ class SurveyDesign(Estimators):
         for c in cols:
             column(self._data, c, "by")
         domain = domain_mask(self._data, where)
-        cells = make_cells(self._data, cols, domain, self._factorized, keep_missing=True)
+        key = tuple(cols)
+        if key not in self._keys:  # the same for every domain: kept for the last few by's
+            self._keys[key] = cell_keys(self._data, cols, self._factorized, keep_missing=True)
+            while len(self._keys) > KEEP_CELL_KEYS:
+                del self._keys[next(iter(self._keys))]
+        cells = make_cells(self._data, cols, domain, keys=self._keys[key])
 
         def read(name: str, statistic: str, rows: np.ndarray) -> np.ndarray:
             if statistic == "proportion":

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from ..errors import ConfigurationError, EstimationOptionError
 from ..vocab import allowed
-from .compiled import add_up_pairs, linearised_scores, pair_groups
+from .compiled import add_up_pairs, linearised_scores, pair_groups, row_sums
 from .estimate import CellEstimate
 from .estimates import Estimates
 
@@ -44,20 +44,19 @@ class _VariableSums:
 
     @classmethod
     def of(cls, wy, wx, n, nw, positive, **replicates) -> _VariableSums:
-        """Sums per (finest cell, PSU) pair (linearisation) or per finest cell. A sum given
-        twice (the same array: ``w x`` of a mean is ``w``; cases of positive weight are the
-        cases when no weight is zero) is held once: each breakdown reads the table."""
-        distinct: list[np.ndarray] = []
-        columns = []
-        for values in (wy, wx, n, nw, positive):
-            same = [j for j, d in enumerate(distinct) if d is values]
-            if not same:
-                distinct.append(values)
-            columns.append(same[0] if same else len(distinct) - 1)
-        table = np.empty((len(wy), len(distinct)))
-        for j, values in enumerate(distinct):
-            table[:, j] = values
-        return cls(table, tuple(columns), **replicates)
+        """Sums per (finest cell, PSU) pair (linearisation) or per finest cell. A sum equal to
+        another (``w x`` of a mean is ``w``; cases of positive weight are the cases when no
+        weight is zero) is held once: each breakdown reads the whole table."""
+        fields = [np.asarray(v, dtype=float) for v in (wy, wx, n, nw, positive)]
+        columns = [0, 1, 2, 3, 4]
+        for field, same_as in ((1, 3), (4, 2)):
+            if np.array_equal(fields[field], fields[same_as]):
+                columns[field] = same_as
+        kept = sorted(set(columns))
+        table = np.empty((len(fields[0]), len(kept)))
+        for j, field in enumerate(kept):
+            table[:, j] = fields[field]
+        return cls(table, tuple(kept.index(c) for c in columns), **replicates)
 
     def field(self, name: str) -> np.ndarray:
         """One of :data:`FIELDS`, per pair (or cell)."""
@@ -171,56 +170,38 @@ class CellSums:
     def _sums(self, y: np.ndarray, x: np.ndarray | None) -> _VariableSums:
         """One pass over the rows: the variable's sums per group (see ``__init__``)."""
         k = self._kernels
-        valid = ~np.isnan(y) & (self._group >= 0)
-        if x is not None:
-            valid &= ~np.isnan(x)
-        w = k.w
-        yv = np.where(valid, y, 0.0)
-        group = self._group[valid]
-
-        def total(values: np.ndarray) -> np.ndarray:
-            return np.bincount(group, weights=values[valid], minlength=self._n_groups)
-
-        shared = self._shared_sums(valid, group)
-        xv = None if x is None else np.where(valid, x, 0.0)
-        wx = shared["nw"] if xv is None else total(w * xv)
-        reps = dict(replicates_y=None, replicates_x=None, presence=None)
+        ratio = x is not None
+        table = row_sums(self._group, k.w, y, x if ratio else y, self._n_groups, ratio)
+        reps = {}
         if k.rep is not None:
+            valid = ~np.isnan(y) & (self._code >= 0)
+            if ratio:
+                valid &= ~np.isnan(x)
             code = np.where(valid, self._code, -1)
             g = len(self.labels)
+            shared = self._replicate_sums(valid, code)
             reps = dict(
-                replicates_y=k.rep.cell_sums(code, yv, g),
-                replicates_x=shared["replicates"] if xv is None else k.rep.cell_sums(code, xv, g),
+                replicates_y=k.rep.cell_sums(code, np.where(valid, y, 0.0), g),
+                replicates_x=(
+                    k.rep.cell_sums(code, np.where(valid, x, 0.0), g)
+                    if ratio
+                    else shared["replicates"]
+                ),
                 presence=shared["presence"],
             )
-        return _VariableSums.of(
-            total(w * yv), wx, shared["n"], shared["nw"], shared["positive"], **reps
-        )
+        return _VariableSums.of(*table.T, **reps)
 
-    def _shared_sums(self, valid: np.ndarray, group: np.ndarray) -> dict[str, object]:
-        """The sums that depend only on which rows are valid (case counts, weights, replicate
-        weights, factor patterns): computed once for every variable valid on the same rows, as
-        the 0/1 variables of one population usually are."""
+    def _replicate_sums(self, valid: np.ndarray, code: np.ndarray) -> dict[str, object]:
+        """The replicate sums that depend only on which rows are valid (replicate weights,
+        factor patterns): made once for every variable valid on the same rows, as the 0/1
+        variables of one population usually are."""
         key = ("valid", int(valid.sum()), hashlib.blake2b(np.packbits(valid)).hexdigest())
         if key not in self._breakdowns:
-            k = self._kernels
-            w = k.w[valid]
-            out: dict[str, object] = {
-                "n": np.bincount(group, minlength=self._n_groups).astype(float),
-                "nw": np.bincount(group, weights=w, minlength=self._n_groups),
+            rep, g = self._kernels.rep, len(self.labels)
+            self._breakdowns[key] = {
+                "replicates": rep.cell_sums(code, np.ones(len(valid)), g),
+                "presence": rep.presence(code, g),
             }
-            zero = w <= 0
-            out["positive"] = (
-                np.bincount(group, weights=~zero, minlength=self._n_groups)
-                if zero.any()
-                else out["n"]  # the same sums: held once
-            )
-            if k.rep is not None:
-                code = np.where(valid, self._code, -1)
-                g = len(self.labels)
-                out["replicates"] = k.rep.cell_sums(code, np.ones(len(valid)), g)
-                out["presence"] = k.rep.presence(code, g)
-            self._breakdowns[key] = out
         return self._breakdowns[key]
 
     def _variable(self, statistic: str, variable: str, denominator: str | None) -> _VariableSums:
