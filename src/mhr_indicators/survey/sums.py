@@ -44,18 +44,22 @@ class _VariableSums:
 
     @classmethod
     def of(cls, wy, wx, n, nw, positive, **replicates) -> _VariableSums:
-        """Sums per (finest cell, PSU) pair (linearisation) or per finest cell. A sum equal to
-        another (``w x`` of a mean is ``w``; cases of positive weight are the cases when no
-        weight is zero) is held once: each breakdown reads the whole table."""
-        fields = [np.asarray(v, dtype=float) for v in (wy, wx, n, nw, positive)]
+        """Sums per (finest cell, PSU) pair (linearisation) or per finest cell."""
+        return cls.from_table(np.column_stack([wy, wx, n, nw, positive]), **replicates)
+
+    @classmethod
+    def from_table(cls, table: np.ndarray, **replicates) -> _VariableSums:
+        """From the five sums as columns. A sum equal to another (``w x`` of a mean is ``w``;
+        cases of positive weight are the cases when no weight is zero) is kept once: each
+        breakdown reads the whole table."""
         columns = [0, 1, 2, 3, 4]
         for field, same_as in ((1, 3), (4, 2)):
-            if np.array_equal(fields[field], fields[same_as]):
+            if np.array_equal(table[:, field], table[:, same_as]):
                 columns[field] = same_as
         kept = sorted(set(columns))
-        table = np.empty((len(fields[0]), len(kept)))
-        for j, field in enumerate(kept):
-            table[:, j] = fields[field]
+        if len(kept) < table.shape[1]:
+            table = table[:, kept]
+        table = np.ascontiguousarray(table, dtype=float)
         return cls(table, tuple(kept.index(c) for c in columns), **replicates)
 
     def field(self, name: str) -> np.ndarray:
@@ -189,7 +193,7 @@ class CellSums:
                 ),
                 presence=shared["presence"],
             )
-        return _VariableSums.of(*table.T, **reps)
+        return _VariableSums.from_table(table, **reps)
 
     def _replicate_sums(self, valid: np.ndarray, code: np.ndarray) -> dict[str, object]:
         """The replicate sums that depend only on which rows are valid (replicate weights,
