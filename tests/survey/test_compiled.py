@@ -133,3 +133,17 @@ def test_row_sums_skip_missing_values_and_count_positive_weights():
     ratio = row_sums(group, w, y, x, 2, True)
     np.testing.assert_array_equal(ratio[0], [7.0, 9.0, 2.0, 7.0, 2.0])
     np.testing.assert_array_equal(ratio[1], [0.0, 0.0, 1.0, 0.0, 0.0])  # row 4 has no x
+
+
+def test_kernels_compile_in_memory_where_no_cache_folder_is_writable(monkeypatch):
+    from numba.core import caching
+
+    from mhr_indicators.survey.compiled import compiled
+
+    impl = getattr(caching, "CacheImpl", None) or caching._CacheImpl  # renamed in Numba 0.6x
+    monkeypatch.setattr(impl, "_locator_classes", [])  # as if no cache folder were writable
+
+    def double(x):
+        return 2 * x
+
+    assert compiled(double)(21) == 42

@@ -4,7 +4,9 @@ only do by sorting or hashing.
 Both read their input once, in order, with per-cell or per-stratum scratch arrays small enough to
 stay in cache, so their time is linear in the pairs (or nonzero scores) they read. They are
 compiled by `Numba <https://numba.pydata.org>`_ on first use and the machine code is cached on
-disk, so only the first run on a machine pays for the compilation.
+disk (beside this module, or in the user's cache folder), so only the first run on a machine
+pays for the compilation; where no cache folder is writable they are compiled in memory, once
+per process.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ import numpy as np
 __all__ = ["add_up_pairs", "linearised_scores", "pair_groups", "row_sums", "stratum_variance"]
 
 
-@numba.njit(cache=True, nogil=True)
+def compiled(function):
+    """``function`` compiled by Numba (releasing the GIL), its machine code cached on disk
+    where Numba finds a writable cache folder, kept in memory otherwise."""
+    try:
+        return numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return numba.njit(nogil=True)(function)
+
+
+@compiled
 def pair_groups(
     code: np.ndarray, psu: np.ndarray, rows_by_psu: np.ndarray, n_cells: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -62,7 +73,7 @@ def pair_groups(
     return group, cell[:m].copy(), pair_psu[:m].copy()
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def row_sums(
     group: np.ndarray, w: np.ndarray, y: np.ndarray, x: np.ndarray, n_groups: int, ratio: bool
 ) -> np.ndarray:
@@ -105,7 +116,7 @@ def row_sums(
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def add_up_pairs(
     cell: np.ndarray, psu: np.ndarray, coarse: np.ndarray, n_coarse: int, values: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -165,7 +176,7 @@ def add_up_pairs(
     return indptr, pair_psu, pair_sums, cell_sums
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def linearised_scores(
     indptr: np.ndarray,
     pair_psu: np.ndarray,
@@ -233,7 +244,7 @@ def linearised_scores(
     return df, score_indptr, score_psu[:m], score[:m]
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def stratum_variance(
     indptr: np.ndarray,
     indices: np.ndarray,

@@ -86,8 +86,8 @@ class TaylorStructure:
         psu_stratum = np.zeros(n_psus, dtype=np.int64)
         psu_stratum[psu] = stratum
         if np.any(psu_stratum[1:] < psu_stratum[:-1]):
-            # number the PSUs stratum by stratum: the PSUs of a cell, in order, then run
-            # through the strata in order, and per-stratum sums need no grouping
+            # number the PSUs stratum by stratum: a cell's PSUs, in order, then run through
+            # its strata in order (the degrees of freedom count strata as they change)
             order = np.argsort(psu_stratum, kind="stable")
             rank = np.empty(n_psus, dtype=np.int64)
             rank[order] = np.arange(n_psus)
