@@ -147,3 +147,15 @@ def test_kernels_compile_in_memory_where_no_cache_folder_is_writable(monkeypatch
         return 2 * x
 
     assert compiled(double)(21) == 42
+
+
+def test_replicate_sums_by_hand():
+    from mhr_indicators.survey.compiled import replicate_sums
+
+    cell = np.array([0, 1, -1, 0], dtype=np.int64)
+    weights = np.array([[1.0, 2.0], [3.0, 4.0], [9.0, 9.0], [5.0, 6.0]])
+    values = np.array([[2.0, 1.0], [1.0, 1.0], [7.0, 1.0], [3.0, 1.0]])
+    out = replicate_sums(cell, weights, values, 2)
+    # variable 0, cell 0: 2 * (1, 2) + 3 * (5, 6); cell 1: 1 * (3, 4); row 2 in no cell
+    np.testing.assert_array_equal(out[0], [[17.0, 22.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(out[1], [[6.0, 8.0], [3.0, 4.0]])

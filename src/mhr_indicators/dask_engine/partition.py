@@ -187,10 +187,7 @@ def population_sums(run, cell, w, psu, reps, spec: CellsSpec, n_psus: int) -> di
         if reps is not None:
             rep, ids, keys = reps
             code = np.where(valid, group, -1)
-            out["reps"][var.key] = (
-                rep.cell_sums(code, yv, len(uniq)),
-                rep.cell_sums(code, xv, len(uniq)),
-            )
+            out["reps"][var.key] = tuple(rep.cell_sums(code, [yv, xv], len(uniq)))
             pairs, counts = np.unique(g * len(keys) + ids[valid], return_counts=True)
             out["presence"][var.key] = (pairs // len(keys), keys[pairs % len(keys)], counts)
     return out

@@ -14,7 +14,14 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["add_up_pairs", "linearised_scores", "pair_groups", "row_sums", "stratum_variance"]
+__all__ = [
+    "add_up_pairs",
+    "linearised_scores",
+    "pair_groups",
+    "replicate_sums",
+    "row_sums",
+    "stratum_variance",
+]
 
 
 def compiled(function):
@@ -289,4 +296,40 @@ def stratum_variance(
             s2[h] = 0.0
             seen[h] = False
         out[r] = total
+    return out
+
+
+@compiled
+def replicate_sums(
+    cell: np.ndarray, weights: np.ndarray, values: np.ndarray, n_cells: int
+) -> np.ndarray:
+    """Replicate-weighted sums of some variables per cell, reading the replicate weights once.
+
+    Parameters
+    ----------
+    cell : numpy.ndarray
+        Each row's cell (-1: in none).
+    weights : numpy.ndarray, shape (rows, R)
+        The replicate weights, C order (each row's weights together).
+    values : numpy.ndarray, shape (rows, k)
+        The variables.
+    n_cells : int
+        The number of cells.
+
+    Returns
+    -------
+    numpy.ndarray, shape (k, n_cells, R)
+        Per variable, cell and replicate: the sum of value times replicate weight.
+    """
+    n, n_reps = weights.shape
+    k = values.shape[1]
+    out = np.zeros((k, n_cells, n_reps))
+    for i in range(n):
+        c = cell[i]
+        if c < 0:
+            continue
+        for j in range(k):
+            v = values[i, j]
+            for r in range(n_reps):
+                out[j, c, r] += v * weights[i, r]
     return out

@@ -72,12 +72,12 @@ class Kernels:
         if self.no_variance:
             return CellEstimate(cells.labels, value, np.full(g, np.nan), df, n_unw, n_w)
         if self.rep is not None:
-            rnum = self.rep.cell_sums(code, yv, g)
             if total:
-                reps = rnum
+                (reps,) = self.rep.cell_sums(code, [yv], g)
             else:
+                rnum, rden = self.rep.cell_sums(code, [yv, xv], g)
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    reps = rnum / self.rep.cell_sums(code, xv, g)
+                    reps = rnum / rden
             variance = self.rep.variance(reps, value)
             return CellEstimate(
                 cells.labels,

@@ -9,6 +9,7 @@ Conventions follow R ``survey``'s ``svrepdesign`` (see ``REFERENCE.md`` section 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -18,6 +19,7 @@ import scipy.sparse as sp
 
 from ..errors import DesignError, DesignOptionError
 from ..vocab import REPLICATE_METHODS
+from .compiled import replicate_sums
 
 _ALIASES = {
     "successive-difference": "SDR",
@@ -102,12 +104,14 @@ class ReplicateStructure:
     def n_replicates(self) -> int:
         return self.weights.shape[1]
 
-    def cell_sums(self, cell: np.ndarray, values: np.ndarray, n_cells: int) -> np.ndarray:
-        """Replicate-weighted sums of ``values`` per cell: a cells-by-replicates matrix."""
-        keep = np.flatnonzero(cell >= 0)
-        # column-major: the product then reads the rows of the replicate weights in order
-        m = sp.csc_matrix((values[keep], (cell[keep], keep)), shape=(n_cells, len(cell)))
-        return np.asarray(m @ self.weights)
+    def cell_sums(
+        self, cell: np.ndarray, variables: Sequence[np.ndarray], n_cells: int
+    ) -> list[np.ndarray]:
+        """Replicate-weighted sums of each variable per cell (rows with ``cell < 0`` left
+        out): one cells-by-replicates matrix per variable, from one read of the weights."""
+        values = np.column_stack([np.asarray(v, dtype=float) for v in variables])
+        weights = np.ascontiguousarray(self.weights, dtype=float)
+        return list(replicate_sums(np.asarray(cell, dtype=np.int64), weights, values, n_cells))
 
     def variance(self, replicates: np.ndarray, estimate: np.ndarray) -> np.ndarray:
         """Variance of each row of a cells-by-replicates matrix of estimates."""

@@ -183,29 +183,21 @@ class CellSums:
                 valid &= ~np.isnan(x)
             code = np.where(valid, self._code, -1)
             g = len(self.labels)
-            shared = self._replicate_sums(valid, code)
+            yv = np.where(valid, y, 0.0)
+            xv = np.where(valid, x, 0.0) if ratio else np.ones(len(y))
+            reps_y, reps_x = k.rep.cell_sums(code, [yv, xv], g)
             reps = dict(
-                replicates_y=k.rep.cell_sums(code, np.where(valid, y, 0.0), g),
-                replicates_x=(
-                    k.rep.cell_sums(code, np.where(valid, x, 0.0), g)
-                    if ratio
-                    else shared["replicates"]
-                ),
-                presence=shared["presence"],
+                replicates_y=reps_y, replicates_x=reps_x, presence=self._presence(valid, code)
             )
         return _VariableSums.from_table(table, **reps)
 
-    def _replicate_sums(self, valid: np.ndarray, code: np.ndarray) -> dict[str, object]:
-        """The replicate sums that depend only on which rows are valid (replicate weights,
-        factor patterns): made once for every variable valid on the same rows, as the 0/1
+    def _presence(self, valid: np.ndarray, code: np.ndarray) -> sp.csr_matrix:
+        """The cells' replicate-factor patterns (for degrees of freedom), which depend only on
+        which rows are valid: made once for every variable valid on the same rows, as the 0/1
         variables of one population usually are."""
         key = ("valid", int(valid.sum()), hashlib.blake2b(np.packbits(valid)).hexdigest())
         if key not in self._breakdowns:
-            rep, g = self._kernels.rep, len(self.labels)
-            self._breakdowns[key] = {
-                "replicates": rep.cell_sums(code, np.ones(len(valid)), g),
-                "presence": rep.presence(code, g),
-            }
+            self._breakdowns[key] = self._kernels.rep.presence(code, len(self.labels))
         return self._breakdowns[key]
 
     def _variable(self, statistic: str, variable: str, denominator: str | None) -> _VariableSums:
