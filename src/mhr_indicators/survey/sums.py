@@ -58,7 +58,7 @@ class _VariableSums:
                 columns[field] = same_as
         kept = sorted(set(columns))
         if len(kept) < table.shape[1]:
-            table = table[:, kept]
+            table = np.take(table, kept, axis=1)  # C order (a[:, kept] would be F order)
         table = np.ascontiguousarray(table, dtype=float)
         return cls(table, tuple(kept.index(c) for c in columns), **replicates)
 
