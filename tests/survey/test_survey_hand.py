@@ -139,6 +139,19 @@ def test_quantile_math_rule_by_hand(tiny):
     assert d.quantile("y", 0.21)["value"].iloc[0] == 2
 
 
+def test_quantile_order_kept_by_the_design_follows_a_reassigned_column(tiny):
+    # the design keeps y's sort order for later quantiles; assigning y anew must drop it
+    d = design(tiny)
+    by_sex = d.quantile("y", 0.5, by="sex")
+    # F: y 1(w2) 2(w4) 4(w3) 6(w2), half of 11 first reached at cum 6 -> 2
+    # M: y 0(w1) 3(w2) 5(w1), half of 4 reached exactly at cum 3 -> 3
+    assert by_sex["value"].tolist() == [2, 3]
+    assert d.quantile("y", 0.5)["value"].iloc[0] == 3  # the kept order, another breakdown
+    reversed_y = d.assign(y=-tiny["y"].to_numpy())
+    # -y: -6(w2) -5(w1) -4(w3) -3(w2) -2(w4) -1(w2) 0(w1); 7.5 first reached at cum 8 -> -3
+    assert reversed_y.quantile("y", 0.5)["value"].iloc[0] == -3
+
+
 def test_missing_values_leave_the_domain(tiny):
     df = tiny.assign(y=[1.0, 3, 2, 5, np.nan, 0, 6])
     res = design(df).mean("y").iloc[0]

@@ -55,7 +55,7 @@ class CellKeys:
     """
 
     key: np.ndarray
-    complete: np.ndarray
+    complete: np.ndarray | None
     space: int
     levels: list
 

@@ -1,12 +1,14 @@
-"""Compiled loops over (cell, PSU) pairs: the two steps of a linearised estimate that NumPy can
-only do by sorting or hashing.
+"""Compiled loops of the estimators: the steps NumPy could only do by sorting, hashing or
+several passes over the data.
 
-Both read their input once, in order, with per-cell or per-stratum scratch arrays small enough to
-stay in cache, so their time is linear in the pairs (or nonzero scores) they read. They are
-compiled by `Numba <https://numba.pydata.org>`_ on first use and the machine code is cached on
-disk (beside this module, or in the user's cache folder), so only the first run on a machine
-pays for the compilation; where no cache folder is writable they are compiled in memory, once
-per process.
+Numbering the (cell, PSU) pairs of the rows, a variable's sums per pair, adding the pairs up
+into a breakdown's pairs, the scores and degrees of freedom, the per-stratum variance, and the
+replicate-weighted sums. Each reads its input once, in order, with per-cell or per-stratum
+scratch arrays, so its time is linear in what it reads. They are compiled by
+`Numba <https://numba.pydata.org>`_ on first use and the machine code is cached on disk (beside
+this module, or in the user's cache folder), so only the first run on a machine pays for the
+compilation; where no cache folder is writable they are compiled in memory, once per process.
+They release the GIL.
 """
 
 from __future__ import annotations

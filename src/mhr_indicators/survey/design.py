@@ -39,9 +39,10 @@ _PANDAS_COW = int(pd.__version__.split(".")[0]) >= 3
 
 SurveyStatistic = Literal["mean", "proportion", "ratio", "total", "quantile"]
 SURVEY_STATISTICS = ("mean", "proportion", "ratio", "total", "quantile")
-#: Row keys of the finest cells kept per design (:meth:`SurveyDesign.cell_sums`): one array
-#: of the rows' length each, shared by every population broken down by the same columns.
-KEEP_CELL_KEYS = 4
+#: Row-level arrays a design keeps per kind, made on first use: the rows' keys of the finest
+#: cells of :meth:`SurveyDesign.cell_sums` (shared by every population broken down by the same
+#: columns), and the rows' order by a quantile's variable (shared by its breakdowns).
+KEEP_ROW_ARRAYS = 4
 
 
 class SurveyDesign(Estimators):
@@ -147,7 +148,8 @@ class SurveyDesign(Estimators):
         s = object.__setattr__
         s(self, "_data", data.copy(deep=not _PANDAS_COW))
         s(self, "_codes", {})
-        s(self, "_keys", {})
+        s(self, "_keys", {})  # by columns -> the rows' cell keys
+        s(self, "_orders", {})  # quantile variable -> the rows in its order
         for name, value in (
             ("weights", weights),
             ("strata", strata),
@@ -298,9 +300,21 @@ class SurveyDesign(Estimators):
         object.__setattr__(new, "_codes", codes)
         keys = {k: v for k, v in self._keys.items() if not set(k) & set(columns)}
         object.__setattr__(new, "_keys", keys)
+        orders = {k: v for k, v in self._orders.items() if k not in columns}
+        object.__setattr__(new, "_orders", orders)
         return new
 
     # --- engine --------------------------------------------------------------------------------
+    @staticmethod
+    def _kept(store: dict, key, make):
+        """``store[key]``, made by ``make()`` if absent; a store keeps its last
+        :data:`KEEP_ROW_ARRAYS` entries (each as long as the data)."""
+        if key not in store:
+            store[key] = make()
+            while len(store) > KEEP_ROW_ARRAYS:
+                del store[next(iter(store))]
+        return store[key]
+
     def _factorized(self, name: str) -> tuple[np.ndarray, pd.Index]:
         """A column's sorted codes, computed once per design (the data never change)."""
         if name not in self._codes:
@@ -337,12 +351,12 @@ class SurveyDesign(Estimators):
         for c in cols:
             column(self._data, c, "by")
         domain = domain_mask(self._data, where)
-        key = tuple(cols)
-        if key not in self._keys:  # the same for every domain: kept for the last few by's
-            self._keys[key] = cell_keys(self._data, cols, self._factorized, keep_missing=True)
-            while len(self._keys) > KEEP_CELL_KEYS:
-                del self._keys[next(iter(self._keys))]
-        cells = make_cells(self._data, cols, domain, keys=self._keys[key])
+        keys = self._kept(
+            self._keys,
+            tuple(cols),  # the same for every domain
+            lambda: cell_keys(self._data, cols, self._factorized, keep_missing=True),
+        )
+        cells = make_cells(self._data, cols, domain, keys=keys)
 
         def read(name: str, statistic: str, rows: np.ndarray) -> np.ndarray:
             if statistic == "proportion":
@@ -407,7 +421,8 @@ class SurveyDesign(Estimators):
             y = analysis_variable(self._data, variable, f"{statistic} variable")
         if statistic == "quantile":
             cells = self._cells(by, domain & ~np.isnan(y))
-            return Estimates(self._kernels.quantile(y, cells, q, level), statistic)
+            by_y = self._kept(self._orders, variable, lambda: _stable_order(y))
+            return Estimates(self._kernels.quantile(y, cells, q, level, by_y), statistic)
         x = (
             analysis_variable(self._data, denominator, "ratio denominator")
             if statistic == "ratio"
@@ -415,3 +430,9 @@ class SurveyDesign(Estimators):
         )
         cells = self._cells(by, domain)
         return Estimates(self._kernels.ratio(y, x, cells, total=statistic == "total"), statistic)
+
+
+def _stable_order(values: np.ndarray) -> np.ndarray:
+    """The rows in order of ``values`` (stable; NaN last), in 32 bits where they fit."""
+    order = np.argsort(values, kind="stable")
+    return order.astype(np.int32) if len(values) < 2**31 else order

@@ -107,11 +107,14 @@ class Kernels:
             cells.labels, value, variance, df, n_unw, n_w, scores=scores, present=present, taylor=t
         )
 
-    def quantile(self, x: np.ndarray, cells: Cells, q: float, level: float) -> CellEstimate:
-        """Math-rule quantile per cell, with its Woodruff interval (``SurveyDesign.quantile``)."""
+    def quantile(
+        self, x: np.ndarray, cells: Cells, q: float, level: float, by_x: np.ndarray | None = None
+    ) -> CellEstimate:
+        """Math-rule quantile per cell, with its Woodruff interval (``SurveyDesign.quantile``);
+        ``by_x``: the rows in order of ``x`` (a stable sort), when known already."""
         code = np.where(np.isnan(x), -1, cells.code)
         g = cells.n_cells
-        sorted_cells = SortedCells(code, x, self.w, g)
+        sorted_cells = SortedCells(code, x, self.w, g, by_x)
         qhat = sorted_cells.quantile(np.full(g, q))
         # Woodruff: the CDF at the estimate, with its design-based standard error
         at_or_below = np.where(code >= 0, x <= qhat[np.maximum(code, 0)], np.nan)

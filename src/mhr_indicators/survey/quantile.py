@@ -15,9 +15,20 @@ import numpy as np
 class SortedCells:
     """Rows of the cells sorted by (cell, x), with within-cell cumulative weights."""
 
-    def __init__(self, cell: np.ndarray, x: np.ndarray, w: np.ndarray, n_cells: int):
-        keep = np.flatnonzero((cell >= 0) & (w > 0))
-        order = keep[np.lexsort((x[keep], cell[keep]))]
+    def __init__(
+        self,
+        cell: np.ndarray,
+        x: np.ndarray,
+        w: np.ndarray,
+        n_cells: int,
+        by_x: np.ndarray | None = None,
+    ):
+        """``by_x``: the rows in order of ``x`` (a stable sort), when known already."""
+        by_x = np.argsort(x, kind="stable") if by_x is None else by_x
+        keep = by_x[(cell[by_x] >= 0) & (w[by_x] > 0)]
+        # then by cell, stably: by cell, then x (a linear-time radix sort for few cells)
+        cells = cell[keep].astype(np.uint16) if n_cells <= 2**16 else cell[keep]
+        order = keep[np.argsort(cells, kind="stable")]
         self.cell = cell[order]
         self.x = x[order]
         wl = w[order].astype(np.longdouble)
