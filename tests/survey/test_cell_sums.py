@@ -39,10 +39,17 @@ def _designs(d: pd.DataFrame) -> dict[str, mhr.SurveyDesign]:
         "lonely_average": mhr.SurveyDesign(
             one_psu, weights="weight", strata="stratum", psu="psu", lonely_psu="average"
         ),
+        # every seventh row of zero weight: its PSU counts for df only with a positive weight
+        "zero_weights": mhr.SurveyDesign(
+            d.assign(weight=np.where(np.arange(len(d)) % 7 == 0, 0.0, d["weight"])),
+            weights="weight",
+            strata="stratum",
+            psu="psu",
+        ),
     }
 
 
-@pytest.mark.parametrize("kind", ["taylor", "sdr", "none", "lonely_average"])
+@pytest.mark.parametrize("kind", ["taylor", "sdr", "none", "lonely_average", "zero_weights"])
 def test_every_breakdown_equals_its_own_call(data, kind):
     design = _designs(data)[kind]
     dims = DIMS[::2] if kind == "sdr" else DIMS  # replicate df are slow to compute per call
