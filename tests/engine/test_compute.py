@@ -94,6 +94,17 @@ def test_every_subset_of_by_is_computed(design):
     assert total["value"].iloc[0] == pytest.approx(alone["value"].iloc[0])
 
 
+def test_breakdowns_in_threads_give_the_rows_made_one_by_one(design, monkeypatch):
+    from mhr_indicators.engine import survey_indicators
+
+    by = ["sex", "age_group", "sector", "legal_status"]
+    monkeypatch.setattr(survey_indicators, "BREAKDOWN_THREADS", 1)
+    alone = compute(WORK, survey=design, by=by).table
+    monkeypatch.setattr(survey_indicators, "BREAKDOWN_THREADS", 2)
+    threaded = compute(WORK, survey=design, by=by).table
+    pd.testing.assert_frame_equal(threaded, alone, check_exact=True)
+
+
 def test_not_stated_status_is_kept_apart(design, canonical):
     res = compute(["WORK.O.EPR"], survey=design, quality="none").table.set_index("population")
     pop = (canonical["age"] >= 15) & canonical["labour_status"].notna()

@@ -10,7 +10,9 @@ is reported beside them. The engine uses only the public API of :mod:`mhr_indica
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -28,6 +30,11 @@ from .comparisons import comparison_rows
 from .quality import QualityRules, assess, shown_interval
 
 KEYS = ["ref_area", "time_period"]
+#: Breakdowns of an indicator computed at once, in threads: the compiled loops over the pairs
+#: release the GIL, so a second core adds up one breakdown's pairs while the first builds
+#: another's rows. The results do not depend on it (each breakdown is computed alone, and the
+#: rows keep their order); 1 computes them one by one.
+BREAKDOWN_THREADS = min(2, os.cpu_count() or 1)
 
 
 def migrant_status(data: pd.DataFrame, criterion: str) -> np.ndarray:
@@ -404,11 +411,13 @@ def survey_indicator(
     ind: Indicator, run: SurveyRun, dims: Sequence[str], kinds: Sequence[str]
 ) -> pd.DataFrame:
     """Result rows of a survey indicator for every subset of ``dims``."""
-    parts = [
-        _breakdown(ind, run, subset, dims, kinds)
-        for size in range(len(dims) + 1)
-        for subset in itertools.combinations(dims, size)
-    ]
+    subsets = [s for size in range(len(dims) + 1) for s in itertools.combinations(dims, size)]
+    parts = [_breakdown(ind, run, subsets[0], dims, kinds)]  # fills the caches they share
+    if BREAKDOWN_THREADS > 1 and len(subsets) > 2:
+        with ThreadPoolExecutor(BREAKDOWN_THREADS) as pool:
+            parts += pool.map(lambda s: _breakdown(ind, run, s, dims, kinds), subsets[1:])
+    else:
+        parts += [_breakdown(ind, run, s, dims, kinds) for s in subsets[1:]]
     run.release(ind, dims)
     result = pd.concat(parts, ignore_index=True)
     # the dtype aggregate sources use too (they have no case counts), so parts concatenate alike

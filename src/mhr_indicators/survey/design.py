@@ -309,11 +309,12 @@ class SurveyDesign(Estimators):
     def _kept(store: dict, key, make):
         """``store[key]``, made by ``make()`` if absent; a store keeps its last
         :data:`KEEP_ROW_ARRAYS` entries (each as long as the data)."""
-        if key not in store:
-            store[key] = make()
+        value = store.get(key)
+        if value is None:  # (threads may race to make it: each gets a correct value)
+            value = store[key] = make()
             while len(store) > KEEP_ROW_ARRAYS:
-                del store[next(iter(store))]
-        return store[key]
+                store.pop(next(iter(store)), None)
+        return value
 
     def _factorized(self, name: str) -> tuple[np.ndarray, pd.Index]:
         """A column's sorted codes, computed once per design (the data never change)."""
