@@ -19,6 +19,7 @@ import pandas as pd
 from ..engine.survey_indicators import SurveyRun
 from ..errors import DataValidationError, MhrError
 from ..survey import SurveyDesign
+from ..survey.compiled import row_sums
 from ..survey.inputs import analysis_variable, binary_variable
 from ..survey.replicate import ReplicateStructure
 from .coding import CellCoder
@@ -171,20 +172,15 @@ def population_sums(run, cell, w, psu, reps, spec: CellsSpec, n_psus: int) -> di
         except MhrError as exc:
             out["errors"][var.key] = exc
             continue
-        valid = ~np.isnan(y) & keep
-        if x is not None:
-            valid &= ~np.isnan(x)
-        yv = np.where(valid, y, 0.0)
-        xv = np.ones_like(yv) if x is None else np.where(valid, x, 0.0)
-        g = group[valid]
-
-        def total(values: np.ndarray, g=g, valid=valid) -> np.ndarray:
-            return np.bincount(g, weights=values[valid], minlength=len(uniq))
-
-        out["sums"][var.key] = np.column_stack(
-            [total(w * yv), total(w * xv), total(np.ones_like(w)), total(w), total(w > 0.0)]
-        )
+        ratio = x is not None
+        out["sums"][var.key] = row_sums(group, w, y, x if ratio else y, len(uniq), ratio)
         if reps is not None:
+            valid = ~np.isnan(y) & keep
+            if ratio:
+                valid &= ~np.isnan(x)
+            yv = np.where(valid, y, 0.0)
+            xv = np.where(valid, x, 0.0) if ratio else np.ones_like(yv)
+            g = group[valid]
             rep, ids, keys = reps
             code = np.where(valid, group, -1)
             out["reps"][var.key] = tuple(rep.cell_sums(code, [yv, xv], len(uniq)))

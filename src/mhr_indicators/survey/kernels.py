@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .cells import Cells
+from .compiled import row_sums
 from .estimate import CellEstimate
 from .intervals import t_quantile
 from .quantile import SortedCells
@@ -61,11 +62,8 @@ class Kernels:
         w = self.w
         yv = np.where(valid, y, 0.0)
         xv = np.ones_like(yv) if x is None else np.where(valid, x, 0.0)
-        keep = code >= 0
-        num = np.bincount(code[keep], weights=(w * yv)[keep], minlength=g)
-        den = np.bincount(code[keep], weights=(w * xv)[keep], minlength=g)
-        n_unw = np.bincount(code[keep], minlength=g).astype(float)
-        n_w = np.bincount(code[keep], weights=w[keep], minlength=g)
+        sums = row_sums(code, w, yv, xv, g, True)  # w y, w x, cases, w per cell
+        num, den, n_unw, n_w = (sums[:, j].copy() for j in range(4))
         with np.errstate(divide="ignore", invalid="ignore"):
             value = num if total else np.where(den != 0, num / den, np.nan)
         df = self.df(code, g)
