@@ -105,6 +105,25 @@ def test_breakdowns_in_threads_give_the_rows_made_one_by_one(design, monkeypatch
     pd.testing.assert_frame_equal(threaded, alone, check_exact=True)
 
 
+def test_reading_ahead_gives_the_rows_and_issues_of_reading_on_each_turn(design, monkeypatch):
+    from mhr_indicators.engine import survey_indicators
+
+    spec = mhr.load_catalogue()["WORK.O.EPR"].model_dump()
+    spec.update(id="WORK.O.AGE_AS_SHARE", numerator=None, variable="age")
+    broken = Indicator.model_validate(spec)  # a proportion of a column that is not 0/1
+    inds = [WORK[0], broken, *WORK[1:]]  # read ahead while WORK[0] runs: fails, then reported
+    by = ["sex", "age_group"]
+    monkeypatch.setattr(survey_indicators, "READ_AHEAD_THREADS", 0)
+    alone = compute(inds, survey=design, by=by, errors="collect")
+    monkeypatch.setattr(survey_indicators, "READ_AHEAD_THREADS", 1)
+    ahead = compute(inds, survey=design, by=by, errors="collect")
+    pd.testing.assert_frame_equal(ahead.table, alone.table, check_exact=True)
+    pd.testing.assert_frame_equal(ahead.issues, alone.issues)
+    failed = ahead.issues[ahead.issues["indicator_id"] == "WORK.O.AGE_AS_SHARE"]
+    assert failed["detail"].str.contains("0/1").any()
+    assert set(ahead.table["indicator_id"]) == {i if isinstance(i, str) else i.id for i in WORK}
+
+
 def test_not_stated_status_is_kept_apart(design, canonical):
     res = compute(["WORK.O.EPR"], survey=design, quality="none").table.set_index("population")
     pop = (canonical["age"] >= 15) & canonical["labour_status"].notna()
@@ -307,7 +326,7 @@ def test_nchs_rate_rule_is_unit_free():
 
 
 def test_birthplace_is_compared_with_the_country_of_a_subnational_area():
-    from mhr_indicators.engine.survey_indicators import migrant_status
+    from mhr_indicators.engine.migrant_status import migrant_status
 
     data = pd.DataFrame(
         {

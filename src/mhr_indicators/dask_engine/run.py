@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue.spec import Indicator
-from ..engine.survey_indicators import KEYS, SurveyRun, breakdown_dims, criterion_columns
+from ..engine.migrant_status import criterion_columns
+from ..engine.survey_indicators import KEYS, SurveyRun, breakdown_dims
 from ..errors import DataValidationError
 from ..filters import parse_filter
 from ..survey import CellSums, Estimates
@@ -52,6 +53,9 @@ class DaskSurveyRun(SurveyRun):
         if name not in self.columns:
             self._derived.append(name)
         return name
+
+    def read_ahead(self, ind: Indicator | None, dims: Sequence[str] = ()) -> None:
+        """Nothing to read ahead: the first sums asked for run one pass for every population."""
 
     def domain(self, population: str | None) -> np.ndarray:
         raise NotImplementedError("a Dask run evaluates population filters in the partitions")

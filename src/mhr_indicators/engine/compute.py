@@ -8,6 +8,7 @@ An indicator that cannot be computed either raises, or is recorded in the result
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import warnings
 from collections.abc import Iterable, Sequence
 
@@ -40,9 +41,10 @@ from ..vocab import (
     result_columns,
 )
 from .aggregate_indicators import compute_aggregate
+from .migrant_status import criterion_columns
 from .quality import QualityRules, resolve_rules
 from .results import Results
-from .survey_indicators import SurveyRun, breakdown_dims, criterion_columns, survey_indicator
+from .survey_indicators import SurveyRun, breakdown_dims, survey_indicator
 
 __all__ = ["compute", "issue_record"]
 
@@ -158,6 +160,21 @@ def _present(run: SurveyRun, dims: Sequence[str]) -> list[str]:
     """``dims`` without the optional dimensions the survey data lack (core ones stay: a core
     dimension the data lack is an input error of the indicators that use it)."""
     return [d for d in dims if d not in OPTIONAL_DIMENSIONS or d in run.columns]
+
+
+def _part(ind, kind, inputs, problems, run, dims, comparisons, issues, source) -> pd.DataFrame:
+    """Result rows of one indicator from ``kind``, the first of its sources given."""
+    stock = inputs["stock"]
+    for used in [kind, *(["stock"] if kind == "admin" and stock is not None else [])]:
+        if used in problems:
+            raise problems[used]
+    if kind == "survey":
+        return _survey_part(ind, run, dims, comparisons, issues)
+    table = inputs[kind]
+    if kind == "admin" and stock is not None:
+        # administrative counts over denominators from the stock table
+        table = _stacked(table, stock)
+    return _aggregate_indicator(ind, table, kind, dims, issues, source)
 
 
 def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> pd.DataFrame:
@@ -328,25 +345,25 @@ def compute(
     inputs = {"survey": survey, "stock": stock, "admin": admin, "ratification": ratifications}
     problems = _input_problems(inputs)
     parts = []
-    for ind in inds:
-        try:
-            kinds = [k for k in ind.source_kind if inputs[k] is not None]
-            if not kinds:
-                raise IndicatorInputError(ind.id, ind.source_kind, what="source (one of)")
-            used = [kinds[0], *(["stock"] if kinds[0] == "admin" and stock is not None else [])]
-            for kind in used:
-                if kind in problems:
-                    raise problems[kind]
-            if kinds[0] == "survey":
-                parts.append(_survey_part(ind, run, dims, comparisons, issues))
-                continue
-            table = inputs[kinds[0]]
-            if kinds[0] == "admin" and stock is not None:
-                # administrative counts over denominators from the stock table
-                table = _stacked(table, stock)
-            parts.append(_aggregate_indicator(ind, table, kinds[0], dims, issues, source))
-        except MhrError as exc:
-            issues.report(exc, ind.id)
+    kinds_of = {ind.id: [k for k in ind.source_kind if inputs[k] is not None] for ind in inds}
+    from_survey = [ind for ind in inds if kinds_of[ind.id][:1] == ["survey"]]
+    following = {a.id: b for a, b in itertools.pairwise([*from_survey, None])}
+    try:
+        for ind in inds:
+            try:
+                kinds = kinds_of[ind.id]
+                if not kinds:
+                    raise IndicatorInputError(ind.id, ind.source_kind, what="source (one of)")
+                if kinds[0] == "survey":  # the next one's rows are read while this one runs
+                    run.read_ahead(following[ind.id], _present(run, dims))
+                parts.append(
+                    _part(ind, kinds[0], inputs, problems, run, dims, comparisons, issues, source)
+                )
+            except MhrError as exc:
+                issues.report(exc, ind.id)
+    finally:
+        if run is not None:
+            run.close()
     # an optional dimension requested in ``by`` is a column of every row: ``_T`` on the rows
     # of indicators that do not allow it; a table without optional dimensions is unchanged
     columns = result_columns(dims)

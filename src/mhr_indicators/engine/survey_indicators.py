@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -21,12 +21,12 @@ from ..catalogue.spec import Indicator
 from ..errors import DataValidationError, MhrError
 from ..filters import evaluate_filter, parse_filter, truth_values
 from ..prepare.schemas import validate
-from ..sources import country_of
 from ..survey import CellSums, Estimates, SurveyDesign
-from ..vocab import CRITERION_COLUMNS, DIMENSIONS, NOT_STATED_SHARE, TOTAL
+from ..vocab import DIMENSIONS, NOT_STATED_SHARE, TOTAL
 from .blocks import Block, constant, join, label_block, take
 from .blocks import withhold as withhold_rows
 from .comparisons import comparison_rows
+from .migrant_status import criterion_columns, migrant_status
 from .quality import QualityRules, assess, shown_interval
 
 KEYS = ["ref_area", "time_period"]
@@ -35,39 +35,9 @@ KEYS = ["ref_area", "time_period"]
 #: another's rows. The results do not depend on it (each breakdown is computed alone, and the
 #: rows keep their order); 1 computes them one by one.
 BREAKDOWN_THREADS = min(2, os.cpu_count() or 1)
-
-
-def migrant_status(data: pd.DataFrame, criterion: str) -> np.ndarray:
-    """1 for migrants, 0 for the non-migrant group, NaN where the status is not stated.
-
-    ``country_of_birth`` reads ``born_abroad`` (or compares ``country_of_birth`` with
-    ``ref_area``); ``citizenship`` reads ``foreign_citizen`` (or ``citizenship`` vs
-    ``ref_area``); ``legal_status`` counts every status but ``citizen`` as migrant, and
-    ``not_stated``/``unknown`` as not stated. Unknown status is never folded into either group.
-    """
-    flag_cols, code_cols = CRITERION_COLUMNS[criterion]
-    if criterion == "legal_status":
-        status = data["legal_status"]
-        out = np.where(status == "citizen", 0.0, 1.0)
-        unknown = status.isna() | status.isin(["not_stated", "unknown"])
-        return np.where(unknown.to_numpy(), np.nan, out)
-    if flag_cols[0] in data.columns:
-        values = pd.to_numeric(data[flag_cols[0]], errors="coerce").to_numpy(dtype=float)
-        return np.where(np.isin(values, [0.0, 1.0]), values, np.nan)
-    # a birthplace or citizenship is a country: compare it with the country of the area, so
-    # that a sub-national area (US-WY) is compared with USA
-    codes = data[code_cols[1]].astype(object)
-    country = codes.map({c: _country(c) for c in pd.unique(codes.dropna()) if isinstance(c, str)})
-    frame = pd.DataFrame({"code": data[code_cols[0]], "country": country}, index=data.index)
-    return truth_values("code != country", frame)
-
-
-def _country(code: str) -> str | None:
-    """The country of an area code (itself for a country; its parent for a subdivision)."""
-    try:
-        return country_of(code)
-    except MhrError:
-        return code
+#: Threads reading the next indicator's rows while one is estimated (:meth:`SurveyRun.read_ahead`);
+#: 0 reads each indicator's rows on its own turn. The results do not depend on it.
+READ_AHEAD_THREADS = 1 if (os.cpu_count() or 1) > 1 else 0
 
 
 class SurveyRun:
@@ -85,6 +55,8 @@ class SurveyRun:
         self._users: dict[tuple, int] = {}  # indicators still to use each population's sums
         self._columns: list[str] | None = None
         self._not_stated: dict[tuple, Block] = {}  # the same for every indicator of a population
+        self._reader: ThreadPoolExecutor | None = None
+        self._ahead: Future | None = None
 
     def prepare(self, indicators: Sequence[Indicator], dims: Sequence[str] = ()) -> None:
         """Derive, before any estimate, the columns the survey indicators share (migrant status,
@@ -107,6 +79,44 @@ class SurveyRun:
             wanted += [*ind.required_columns, *breakdown_dims(ind, dims)]
             wanted += criterion_columns(ind.migrant_criterion)
         self._validate_columns([*KEYS, *wanted])  # one schema check for every column
+
+    def read_ahead(self, ind: Indicator | None, dims: Sequence[str] = ()) -> None:
+        """Finish the reading started for the indicator now due, and start reading, in a
+        background thread, the rows ``ind`` (the next survey indicator) will need: its
+        population's finest cells and the sums of its variable and of the not-stated share.
+        That reading is work on every row, which would otherwise keep one core busy while the
+        other waits; done ahead, it overlaps the estimates of the indicator before. Only
+        indicators counted by :meth:`prepare` are read ahead (their derived columns exist, so
+        the design does not change); an error is left to the indicator's own turn, which
+        reads the same rows again and reports it."""
+        if self._ahead is not None:
+            self._ahead.result()
+            self._ahead = None
+        if ind is None or READ_AHEAD_THREADS == 0:
+            return
+        dims = breakdown_dims(ind, dims)
+        if self._key(ind.population, ind.migrant_criterion, dims) not in self._users:
+            return
+        if self._reader is None:
+            self._reader = ThreadPoolExecutor(READ_AHEAD_THREADS, "mhr-read-ahead")
+        self._ahead = self._reader.submit(self._read, ind, dims)
+
+    def _read(self, ind: Indicator, dims: Sequence[str]) -> None:
+        try:
+            sums = self.sums(ind.population, ind.migrant_criterion, dims)
+            sums.read("proportion", self.status_missing(ind.migrant_criterion))
+            if ind.statistic != "quantile":
+                variable, kwargs = self.variables(ind)
+                sums.read(ind.statistic, variable, **kwargs)
+        except Exception:  # raised again, in context, on the indicator's own turn
+            return
+
+    def close(self) -> None:
+        """Stop the thread that reads ahead (after the reading under way)."""
+        if self._reader is not None:
+            self._reader.shutdown(wait=True)
+            self._reader = None
+        self._ahead = None
 
     def _key(self, population: str | None, criterion: str, dims: Sequence[str]) -> tuple:
         return (population, criterion, tuple(dims))
@@ -217,7 +227,7 @@ class SurveyRun:
             codes, _ = pd.factorize(values, use_na_sentinel=False)
             first = np.full(codes.max() + 1 if len(codes) else 0, -1, dtype=np.int64)
             first[codes[::-1]] = np.arange(len(codes))[::-1]
-            distinct[col] = values.to_numpy()[first]
+            distinct[col] = values.take(first).to_numpy()  # never the whole column
         size = max(len(v) for v in distinct.values())
         # each column's distinct values, padded with its first one (checks are column-wise)
         sample = pd.DataFrame(
@@ -252,7 +262,7 @@ class SurveyRun:
                         "column": column,
                         "check": check,
                         "index": values.index[bad],
-                        "failure_case": values.to_numpy()[bad],
+                        "failure_case": values[bad].to_numpy(),
                     }
                 )
             )
@@ -282,8 +292,8 @@ class SurveyRun:
                     sums.forget(name)
         self._users[key] = self._users.get(key, 1) - 1
         if self._users[key] <= 0:
-            for cached in [k for k in self._sums if k[:3] == key]:
-                del self._sums[cached]
+            for cached in [k for k in list(self._sums) if k[:3] == key]:  # a snapshot: threads
+                self._sums.pop(cached, None)
 
     def not_stated_rows(
         self, population: str | None, criterion: str, by: list[str], dims: Sequence[str]
@@ -314,11 +324,6 @@ def _binary(values: np.ndarray) -> bool:
 def breakdown_dims(ind: Indicator, dims: Sequence[str]) -> list[str]:
     """The requested dimensions an indicator is broken down by (those its spec allows)."""
     return [d for d in dims if d in ind.disaggregations]
-
-
-def criterion_columns(criterion: str) -> list[str]:
-    """Every column that can give the migrant status under ``criterion`` (flag or codes)."""
-    return [c for group in CRITERION_COLUMNS[criterion] for c in group]
 
 
 def estimate_rows(

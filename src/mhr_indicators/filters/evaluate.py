@@ -161,4 +161,6 @@ def truth_values(expression: str | Filter, data: pd.DataFrame) -> np.ndarray:
     """
     f = expression if isinstance(expression, Filter) else parse_filter(expression)
     true, false = _eval(f.tree, data, f)
-    return np.where(true, 1.0, np.where(false, 0.0, np.nan))
+    values = true.astype(float)
+    values[~(true | false)] = np.nan
+    return values

@@ -217,11 +217,18 @@ class CellSums:
             self._vars[key] = self._sums(y, x)
         return self._vars[key]
 
+    def read(self, statistic: str, variable: str, *, denominator: str | None = None) -> None:
+        """Read a variable into its sums now rather than at its first estimate (e.g. in
+        another thread, while other estimates are made); arguments and errors as for
+        :meth:`estimate`."""
+        allowed("statistic", statistic, SUM_STATISTICS, EstimationOptionError)
+        self._variable(statistic, variable, denominator)
+
     def forget(self, variable: str) -> None:
         """Drop the sums kept for ``variable`` (as numerator or denominator), to free memory
         once its estimates are made; they are read again if asked for."""
-        for key in [k for k in self._vars if variable in k[1:]]:
-            del self._vars[key]
+        for key in [k for k in list(self._vars) if variable in k[1:]]:  # a snapshot: threads
+            self._vars.pop(key, None)
 
     # --- any coarser breakdown --------------------------------------------------------------------
     def _coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
