@@ -106,16 +106,16 @@ def test_breakdowns_in_threads_give_the_rows_made_one_by_one(design, monkeypatch
 
 
 def test_reading_ahead_gives_the_rows_and_issues_of_reading_on_each_turn(design, monkeypatch):
-    from mhr_indicators.engine import survey_indicators
+    from mhr_indicators.engine import survey_run
 
     spec = mhr.load_catalogue()["WORK.O.EPR"].model_dump()
     spec.update(id="WORK.O.AGE_AS_SHARE", numerator=None, variable="age")
     broken = Indicator.model_validate(spec)  # a proportion of a column that is not 0/1
     inds = [WORK[0], broken, *WORK[1:]]  # read ahead while WORK[0] runs: fails, then reported
     by = ["sex", "age_group"]
-    monkeypatch.setattr(survey_indicators, "READ_AHEAD_THREADS", 0)
+    monkeypatch.setattr(survey_run, "READ_AHEAD_THREADS", 0)
     alone = compute(inds, survey=design, by=by, errors="collect")
-    monkeypatch.setattr(survey_indicators, "READ_AHEAD_THREADS", 1)
+    monkeypatch.setattr(survey_run, "READ_AHEAD_THREADS", 1)
     ahead = compute(inds, survey=design, by=by, errors="collect")
     pd.testing.assert_frame_equal(ahead.table, alone.table, check_exact=True)
     pd.testing.assert_frame_equal(ahead.issues, alone.issues)

@@ -89,3 +89,36 @@ def test_cell_sums_refuse_what_they_cannot_do(data):
         sums.estimate("quantile", "earnings")
     with pytest.raises(mhr.ConfigurationError, match="not columns"):
         sums.estimate("mean", "earnings", by=["age_group"])
+
+
+def test_a_variable_given_by_its_values_equals_the_same_column(data):
+    """A derived 0/1 variable read from values (no design column) estimates as the column."""
+    design = _designs(data)["taylor"]
+    sums = design.cell_sums(["sex", "age_group"], where="age >= 15")
+    asked = []
+
+    def values():
+        asked.append(1)
+        return data["emp"].to_numpy()
+
+    sums.read("proportion", "derived_emp", values=values)
+    sums.read("proportion", "derived_emp", values=values)  # already read: not asked again
+    assert asked == [1]
+    got = sums.estimate("proportion", "derived_emp", by=["sex"]).to_frame()
+    want = sums.estimate("proportion", "emp", by=["sex"]).to_frame()
+    for col in ("value", "se", "df", "n_unweighted"):
+        np.testing.assert_array_equal(got[col], want[col])
+    sums.forget("derived_emp")  # then it can only be read from values again
+    with pytest.raises(mhr.ColumnNotFoundError, match="derived_emp"):
+        sums.estimate("proportion", "derived_emp")
+
+
+def test_values_given_are_checked_as_a_column_is(data):
+    sums = mhr.SurveyDesign(data, weights="weight").cell_sums(["sex"], where="age >= 15")
+    with pytest.raises(mhr.EstimationInputError, match="0/1") as info:
+        sums.read("proportion", "age_as_share", values=lambda: data["age"].to_numpy(float))
+    assert info.value.column == "age_as_share"
+    first = int(np.flatnonzero((data["age"] >= 15) & (data["age"] > 1))[0])
+    assert info.value.rows[0] == first
+    with pytest.raises(mhr.EstimationInputError, match="3 values given"):
+        sums.read("mean", "short", values=lambda: np.ones(3))

@@ -2,7 +2,7 @@
 
 A partition is a pandas frame: the engine's own pandas code derives the shared columns
 (migrant status, numerators given as filters), evaluates the population filters and validates
-the columns (:class:`~mhr_indicators.engine.survey_indicators.SurveyRun` on the partition).
+the columns (:class:`~mhr_indicators.engine.survey_run.SurveyRun` on the partition).
 Each variable is then read once into the five sums :class:`~mhr_indicators.survey.CellSums`
 keeps, per (finest cell, PSU) under linearisation or per finest cell otherwise, with the
 replicate sums and replicate-factor patterns of a replicate design. Nothing row-level leaves.
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..engine.survey_indicators import SurveyRun
+from ..engine.survey_run import SurveyRun
 from ..errors import DataValidationError, MhrError
 from ..survey import SurveyDesign
 from ..survey.compiled import row_sums
@@ -139,8 +139,12 @@ def read_variable(run: SurveyRun, var, cell: np.ndarray):
         thr = var.thresholds[pos] if len(var.cells) else np.full(len(cell), np.nan)
         below = np.where(domain & ~np.isnan(y), y <= thr, np.nan)
         return below.astype(float), None
-    data = run.design.get_columns([c for c in (var.name, var.denominator) if c])
-    if var.statistic == "proportion":
+    derived = run.derived(var.name)  # a numerator given as a filter, else None
+    columns = [var.name] if derived is None else []
+    data = run.design.get_columns([*columns, *([var.denominator] if var.denominator else [])])
+    if derived is not None:
+        y = derived
+    elif var.statistic == "proportion":
         y = binary_variable(data, var.name, domain)
     else:
         y = analysis_variable(data, var.name, f"{var.statistic} variable")

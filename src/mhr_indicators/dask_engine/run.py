@@ -1,6 +1,6 @@
 """The engine's survey run on a :class:`~.design.DaskSurveyDesign`.
 
-:class:`~mhr_indicators.engine.survey_indicators.SurveyRun` derives shared columns, evaluates
+:class:`~mhr_indicators.engine.survey_run.SurveyRun` derives shared columns, evaluates
 population filters, validates columns and asks for cell sums. Here the derivations are only
 named on the client (each partition makes them with the pandas code); the first check or sums
 asked for runs one pass over the data that validates every column the indicators read and adds
@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..catalogue.spec import Indicator
 from ..engine.migrant_status import criterion_columns
-from ..engine.survey_indicators import KEYS, SurveyRun, breakdown_dims
+from ..engine.survey_run import KEYS, SurveyRun, breakdown_dims
 from ..errors import DataValidationError
 from ..filters import parse_filter
 from ..survey import CellSums, Estimates

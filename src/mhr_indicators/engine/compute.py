@@ -44,7 +44,8 @@ from .aggregate_indicators import compute_aggregate
 from .migrant_status import criterion_columns
 from .quality import QualityRules, resolve_rules
 from .results import Results
-from .survey_indicators import SurveyRun, breakdown_dims, survey_indicator
+from .survey_indicators import survey_indicator
+from .survey_run import SurveyRun, breakdown_dims
 
 __all__ = ["compute", "issue_record"]
 

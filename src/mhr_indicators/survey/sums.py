@@ -14,14 +14,14 @@ estimates equal those of :meth:`SurveyDesign.estimate` with the same cells (to r
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..errors import ConfigurationError, EstimationOptionError
+from ..errors import ConfigurationError, EstimationInputError, EstimationOptionError
 from ..vocab import allowed
 from .compiled import add_up_pairs, linearised_scores, pair_groups, row_sums
 from .estimate import CellEstimate
@@ -65,6 +65,26 @@ class _VariableSums:
     def field(self, name: str) -> np.ndarray:
         """One of :data:`FIELDS`, per pair (or cell)."""
         return self.table[:, self.columns[self.FIELDS.index(name)]]
+
+
+def _given_values(values, name: str, statistic: str, domain: np.ndarray) -> np.ndarray:
+    """A variable's values given by the caller, checked as a column of the design is."""
+    y = np.asarray(values, dtype=float)
+    if y.shape != domain.shape:
+        raise EstimationInputError(
+            f"{name!r}: {y.shape[0] if y.ndim else 0} values given for {len(domain)} rows"
+        )
+    if statistic == "proportion":
+        bad = np.flatnonzero(domain & ~np.isnan(y) & (y != 0) & (y != 1))
+        if len(bad):
+            raise EstimationInputError(
+                f"{name!r} must hold 0/1 values for a proportion; {len(bad)} rows do not, "
+                f"first at positions {bad[:5].tolist()}: {y[bad[:5]].tolist()}",
+                column=name,
+                rows=bad[:5].tolist(),
+                values=y[bad[:5]].tolist(),
+            )
+    return y
 
 
 def _narrow(cell: np.ndarray, psu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -200,7 +220,9 @@ class CellSums:
             self._breakdowns[key] = self._kernels.rep.presence(code, len(self.labels))
         return self._breakdowns[key]
 
-    def _variable(self, statistic: str, variable: str, denominator: str | None) -> _VariableSums:
+    def _variable(
+        self, statistic: str, variable: str, denominator: str | None, values=None
+    ) -> _VariableSums:
         key = (statistic == "proportion", variable, denominator)
         if key in self._errors:
             raise self._errors[key]
@@ -212,17 +234,43 @@ class CellSums:
                     f"{variable!r} was not among the variables added up in these cell sums"
                 )
             domain = self._code >= 0
-            y = self._column(variable, statistic, domain)
+            if values is None:
+                y = self._column(variable, statistic, domain)
+            else:
+                y = _given_values(values(), variable, statistic, domain)
             x = None if denominator is None else self._column(denominator, "ratio", domain)
             self._vars[key] = self._sums(y, x)
         return self._vars[key]
 
-    def read(self, statistic: str, variable: str, *, denominator: str | None = None) -> None:
+    def read(
+        self,
+        statistic: str,
+        variable: str,
+        *,
+        denominator: str | None = None,
+        values: Callable[[], np.ndarray] | None = None,
+    ) -> None:
         """Read a variable into its sums now rather than at its first estimate (e.g. in
-        another thread, while other estimates are made); arguments and errors as for
-        :meth:`estimate`."""
+        another thread, while other estimates are made).
+
+        Parameters
+        ----------
+        statistic, variable, denominator
+            As for :meth:`estimate`.
+        values : callable, optional
+            For a variable that is not a column of the design (a condition the caller
+            derives, say): a function returning its value in every row of the design, as
+            floats (NaN: missing). It is called only if the variable is not read yet; later
+            estimates find its sums by ``variable`` until :meth:`forget`.
+
+        Raises
+        ------
+        EstimationInputError
+            As :meth:`estimate` does, for a column or for ``values`` (the wrong length, or
+            not 0/1 for a proportion).
+        """
         allowed("statistic", statistic, SUM_STATISTICS, EstimationOptionError)
-        self._variable(statistic, variable, denominator)
+        self._variable(statistic, variable, denominator, values)
 
     def forget(self, variable: str) -> None:
         """Drop the sums kept for ``variable`` (as numerator or denominator), to free memory

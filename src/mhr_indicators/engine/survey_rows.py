@@ -1,0 +1,63 @@
+"""Result rows of survey estimates: values in the indicator's unit, intervals, reliability
+flags and withheld cells, held as blocks of arrays (:mod:`.blocks`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..survey import Estimates
+from .blocks import Block, constant, label_block
+from .blocks import withhold as withhold_rows
+from .quality import assess, shown_interval
+
+if TYPE_CHECKING:
+    from .survey_run import SurveyRun
+
+
+def estimate_rows(
+    est: Estimates,
+    run: SurveyRun,
+    ci: str,
+    unit: str,
+    multiplier: float,
+    proportion: bool,
+    withhold: bool = True,
+) -> Block:
+    """Result rows of every cell of ``est`` in the indicator's unit, with their flags.
+
+    With ``withhold=False`` (data-quality rows such as the not-stated share) a value the rules
+    would withhold is published with the flag ``U`` instead.
+    """
+    cols = est.columns(ci, run.level)
+    n = len(est)
+    work = pd.DataFrame(
+        {
+            **{c: cols[c] * multiplier for c in ("value", "se", "ci_lower", "ci_upper")},
+            "cv": cols["cv"],
+            "unit": constant(unit, n),
+            "n_unweighted": cols["n_unweighted"],
+            "n_weighted": cols["n_weighted"],
+            "p": cols["value"],
+            "df": cols["df"],
+            "is_proportion": np.full(n, proportion),
+            "has_variance": np.full(n, run.design.variance != "none"),
+        }
+    )
+    work["ci_lower"], work["ci_upper"] = shown_interval(work, run.rules, run.level)
+    flag, suppressed = assess(work, run.rules)
+    if not withhold:
+        flag, suppressed = np.where(suppressed, "U", flag), np.zeros_like(suppressed)
+    block = label_block(est.labels)
+    for col in ("value", "se", "ci_lower", "ci_upper", "cv", "n_unweighted", "n_weighted"):
+        block[col] = work[col].to_numpy()
+    block["unit"] = constant(unit, n)
+    return withhold_rows(block, flag, suppressed)
+
+
+def labelled(block: Block, **columns) -> Block:
+    """``block`` with constant columns added."""
+    n = len(next(iter(block.values())))
+    return {**block, **{c: constant(v, n) for c, v in columns.items()}}

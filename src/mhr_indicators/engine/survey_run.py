@@ -1,0 +1,335 @@
+"""The per-call state of the survey indicators: the design (grown by the columns indicators
+share), the populations' domains and finest cells, the columns checked, and the reading of the
+next indicator's rows ahead of its turn."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue.spec import Indicator
+from ..errors import DataValidationError, MhrError
+from ..filters import evaluate_filter, parse_filter, truth_values
+from ..prepare.schemas import validate
+from ..survey import CellSums, Estimates, SurveyDesign
+from ..vocab import NOT_STATED_SHARE
+from .blocks import Block
+from .migrant_status import criterion_columns, migrant_status
+from .quality import QualityRules
+from .survey_rows import estimate_rows, labelled
+
+KEYS = ["ref_area", "time_period"]
+#: Threads reading the next indicator's rows while one is estimated (:meth:`SurveyRun.read_ahead`);
+#: 0 reads each indicator's rows on its own turn. The results do not depend on it.
+READ_AHEAD_THREADS = 1 if (os.cpu_count() or 1) > 1 else 0
+
+
+class SurveyRun:
+    """Per-call state: the design (grown by the derived columns indicators share), the domains
+    of the populations, and the columns already validated."""
+
+    def __init__(self, design: SurveyDesign, rules: QualityRules, level: float, source: str):
+        self.design = design
+        self.rules = rules
+        self.level = level
+        self.source = source
+        self._failures: dict[str, pd.DataFrame] = {}
+        self._domains: dict[str | None, np.ndarray] = {}
+        self._sums: dict[tuple, CellSums] = {}
+        self._users: dict[tuple, int] = {}  # indicators still to use each population's sums
+        self._columns: list[str] | None = None
+        self._numerators: dict[str, str] = {}  # name -> filter of the numerators given as filters
+        self._not_stated: dict[tuple, Block] = {}  # the same for every indicator of a population
+        self._reader: ThreadPoolExecutor | None = None
+        self._ahead: Future | None = None
+
+    def prepare(self, indicators: Sequence[Indicator], dims: Sequence[str] = ()) -> None:
+        """Derive, before any estimate, the columns the survey indicators share (migrant status,
+        status not stated), so that the cell sums of one population serve every indicator;
+        count the indicators of each population (its cells are freed after the last) and check
+        every column they read, in one call. An indicator whose columns are missing is left to
+        fail on its own turn."""
+        wanted: list[str] = []
+        for ind in indicators:
+            if "survey" not in ind.source_kind or not ind.migrant_criterion:
+                continue
+            if ind.missing_columns(self.columns):
+                continue  # reported when the indicator's turn comes
+            try:
+                self.status_missing(ind.migrant_criterion)
+                self.variables(ind)
+            except MhrError:
+                continue
+            key = self._key(ind.population, ind.migrant_criterion, breakdown_dims(ind, dims))
+            self._users[key] = self._users.get(key, 0) + 1
+            wanted += [*ind.required_columns, *breakdown_dims(ind, dims)]
+            wanted += criterion_columns(ind.migrant_criterion)
+        self._validate_columns([*KEYS, *wanted])  # one schema check for every column
+
+    def read_ahead(self, ind: Indicator | None, dims: Sequence[str] = ()) -> None:
+        """Finish the reading started for the indicator now due, and start reading, in a
+        background thread, the rows ``ind`` (the next survey indicator) will need: its
+        population's finest cells and the sums of its variable and of the not-stated share.
+        That reading is work on every row, which would otherwise keep one core busy while the
+        other waits; done ahead, it overlaps the estimates of the indicator before. Only
+        indicators counted by :meth:`prepare` are read ahead (their derived columns exist, so
+        the design does not change); an error is left to the indicator's own turn, which
+        reads the same rows again and reports it."""
+        if self._ahead is not None:
+            self._ahead.result()
+            self._ahead = None
+        if ind is None or READ_AHEAD_THREADS == 0:
+            return
+        dims = breakdown_dims(ind, dims)
+        if self._key(ind.population, ind.migrant_criterion, dims) not in self._users:
+            return
+        if self._reader is None:
+            self._reader = ThreadPoolExecutor(READ_AHEAD_THREADS, "mhr-read-ahead")
+        self._ahead = self._reader.submit(self._read, ind, dims)
+
+    def _read(self, ind: Indicator, dims: Sequence[str]) -> None:
+        try:
+            sums = self.sums(ind.population, ind.migrant_criterion, dims)
+            sums.read("proportion", self.status_missing(ind.migrant_criterion))
+            if ind.statistic != "quantile":
+                self._read_variable(sums, ind)
+        except Exception:  # raised again, in context, on the indicator's own turn
+            return
+
+    def close(self) -> None:
+        """Stop the thread that reads ahead (after the reading under way)."""
+        if self._reader is not None:
+            self._reader.shutdown(wait=True)
+            self._reader = None
+        self._ahead = None
+
+    def _key(self, population: str | None, criterion: str, dims: Sequence[str]) -> tuple:
+        return (population, criterion, tuple(dims))
+
+    @property
+    def columns(self) -> list[str]:
+        if self._columns is None:
+            self._columns = self.design.column_names
+        return self._columns
+
+    def _derive(self, name: str, make) -> str:
+        """Add a derived column to the design once (shared by every indicator that needs it)."""
+        if name not in self.columns:
+            values = np.asarray(make())
+            if values.dtype == np.float64 and _binary(values):
+                values = values.astype(np.float32)  # 0, 1 and NaN exactly, in half the memory
+            self.design = self.design.assign(**{name: values})
+            self._columns = None
+        return name
+
+    def _frame(self, columns: Sequence[str]) -> pd.DataFrame:
+        present = set(self.columns)
+        return self.design.get_columns([c for c in dict.fromkeys(columns) if c in present])
+
+    def status(self, criterion: str) -> str:
+        """The name of the column holding the migrant status under ``criterion``."""
+        cols = criterion_columns(criterion)
+        return self._derive(
+            f"__status_{criterion}", lambda: migrant_status(self._frame(cols), criterion)
+        )
+
+    def domain(self, population: str | None) -> np.ndarray:
+        """Rows of a spec's population filter, evaluated once while its indicators run."""
+        rows = self._domains.get(population)
+        if rows is None:
+            if population:
+                frame = self._frame(parse_filter(population).columns)
+                rows = evaluate_filter(population, frame)
+            else:
+                rows = np.ones(self.design.n_rows, dtype=bool)
+            self._domains[population] = rows
+        return rows
+
+    def check(self, columns: Sequence[str]) -> None:
+        """Validate the canonical columns an indicator reads (each column once per call).
+
+        Raises
+        ------
+        DataValidationError
+            Listing every failing value of those columns (a code outside its list, an age of
+            150, a missing ref_area), so that no row silently drops out of the cells.
+        """
+        self._validate_columns(columns)
+        failing = [
+            self._failures[c]
+            for c in dict.fromkeys(columns)
+            if c in self._failures and len(self._failures[c])
+        ]
+        if failing:
+            raise DataValidationError(
+                "survey",
+                pd.concat(failing, ignore_index=True),
+                source=self.source,
+                n_rows=self.design.n_rows,
+            )
+
+    def status_missing(self, criterion: str) -> str:
+        """The name of the 0/1 column: the migrant status under ``criterion`` is not stated."""
+        status = self.status(criterion)
+        return self._derive(
+            f"__status_missing_{criterion}",
+            lambda: np.isnan(self._frame([status])[status].to_numpy(float)).astype(float),
+        )
+
+    def variables(self, ind: Indicator) -> tuple[str, dict]:
+        """The variable an indicator estimates, and the estimator's other arguments: a column,
+        or the name of a numerator given as a filter (made by :meth:`derived` when read)."""
+        if ind.statistic == "proportion" and ind.numerator:
+            name = f"__numerator_{ind.id}"
+            self._numerators[name] = ind.numerator
+            return name, {}
+        if ind.statistic == "ratio":
+            return ind.numerator, {"denominator": ind.denominator}
+        if ind.statistic == "quantile":
+            return ind.variable, {"q": ind.quantile}
+        return ind.variable, {}
+
+    def derived(self, name: str) -> np.ndarray | None:
+        """The 0/1 values (NaN: unknown) of a numerator named by :meth:`variables`; None for a
+        column of the design. Made when read and never kept: each is one indicator's."""
+        if name not in self._numerators:
+            return None
+        text = self._numerators[name]
+        return truth_values(text, self._frame(parse_filter(text).columns))
+
+    def _read_variable(self, sums: CellSums, ind: Indicator) -> tuple[str, dict]:
+        """Read the indicator's variable into the population's sums (once); its name and
+        the estimator's other arguments."""
+        variable, kwargs = self.variables(ind)
+        given = (lambda: self.derived(variable)) if variable in self._numerators else None
+        sums.read(ind.statistic, variable, values=given, **kwargs)
+        return variable, kwargs
+
+    def sums(self, population: str | None, criterion: str, dims: Sequence[str]) -> CellSums:
+        """The finest cells of a population (area, period, the breakdown's dimensions, migrant
+        status), coded once for every indicator, breakdown and group that uses them."""
+        status = self.status(criterion)
+        key = (*self._key(population, criterion, dims), len(self.columns))
+        if key not in self._sums:
+            by = [*KEYS, *dims, status]
+            self._sums[key] = self.design.cell_sums(by, where=self.domain(population))
+        return self._sums[key]
+
+    def _validate_columns(self, columns: Sequence[str]) -> None:
+        """Check the columns not checked yet against the survey schema, all in one call, on
+        their distinct values (one check per value, not per row); keep each column's failures,
+        mapped back to every row holding the failing values."""
+        present = set(self.columns)
+        todo = [c for c in dict.fromkeys(columns) if c not in self._failures and c in present]
+        if not todo:
+            return
+        distinct = {}
+        for col in todo:
+            values = self._frame([col])[col]
+            codes, _ = pd.factorize(values, use_na_sentinel=False)
+            first = np.full(codes.max() + 1 if len(codes) else 0, -1, dtype=np.int64)
+            first[codes[::-1]] = np.arange(len(codes))[::-1]
+            distinct[col] = values.take(first).to_numpy()  # never the whole column
+        size = max(len(v) for v in distinct.values())
+        # each column's distinct values, padded with its first one (checks are column-wise)
+        sample = pd.DataFrame(
+            {c: np.resize(v, size) if len(v) else np.full(size, None) for c, v in distinct.items()}
+        )
+        sample["weight"] = 1.0  # the design has checked its own weights
+        for key in KEYS:
+            if key not in sample.columns:
+                sample[key] = "XXX" if key == "ref_area" else "2000"
+        found = pd.DataFrame(columns=["column", "check", "index", "failure_case"])
+        try:
+            validate(sample, "survey", source=self.source)
+        except DataValidationError as exc:
+            found = exc.failure_cases
+        for col in todo:
+            mine = found[found["column"] == col]
+            mine = mine[mine["index"].astype(np.int64) < len(distinct[col])]
+            self._failures[col] = self._rows_failing(col, mine)
+
+    def _rows_failing(self, column: str, found: pd.DataFrame) -> pd.DataFrame:
+        """Every row whose value of ``column`` is among the failing distinct values."""
+        if found.empty:
+            return pd.DataFrame(columns=["column", "check", "index", "failure_case"])
+        values = self._frame([column])[column]
+        codes, _ = pd.factorize(values, use_na_sentinel=False)
+        rows = []
+        for check, group in found.groupby("check", sort=False):
+            bad = np.isin(codes, group["index"].astype(np.int64).to_numpy())
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "column": column,
+                        "check": check,
+                        "index": values.index[bad],
+                        "failure_case": values[bad].to_numpy(),
+                    }
+                )
+            )
+        return pd.concat(rows, ignore_index=True)
+
+    def estimate(self, ind: Indicator, by: list[str], dims: Sequence[str]) -> Estimates:
+        """The indicator's statistic in the cells of ``by`` within its population; ``dims`` are
+        all the dimensions of the indicator's breakdowns (the finest cells)."""
+        variable, kwargs = self.variables(ind)
+        if ind.statistic == "quantile":  # the one statistic that needs the rows
+            where = self.domain(ind.population)
+            return self.design.estimate(
+                "quantile", variable, by=by, where=where, level=self.level, **kwargs
+            )
+        sums = self.sums(ind.population, ind.migrant_criterion, dims)
+        self._read_variable(sums, ind)
+        return sums.estimate(ind.statistic, variable, by=by, **kwargs)
+
+    def release(self, ind: Indicator, dims: Sequence[str]) -> None:
+        """Free the sums of an indicator's own variables once its rows are made, and the cells
+        of its population once no later indicator needs them."""
+        key = self._key(ind.population, ind.migrant_criterion, dims)
+        if ind.statistic != "quantile":
+            variable, kwargs = self.variables(ind)
+            sums = self.sums(ind.population, ind.migrant_criterion, dims)
+            for name in (variable, kwargs.get("denominator")):
+                if name:
+                    sums.forget(name)
+        self._users[key] = self._users.get(key, 1) - 1
+        if self._users[key] <= 0:
+            for cached in [k for k in list(self._sums) if k[:3] == key]:  # a snapshot: threads
+                self._sums.pop(cached, None)
+            if not any(n > 0 for k, n in list(self._users.items()) if k[0] == ind.population):
+                self._domains.pop(ind.population, None)
+
+    def not_stated_rows(
+        self, population: str | None, criterion: str, by: list[str], dims: Sequence[str]
+    ) -> Block:
+        """Rows of the share of the population whose migrant status is not stated, in the
+        cells of ``by``: the same for every indicator of the population, so made once (a
+        data-quality figure, flagged by the rules but never withheld)."""
+        key = (population, criterion, tuple(by))
+        if key not in self._not_stated:
+            missing = self.status_missing(criterion)
+            est = self.sums(population, criterion, dims).estimate("proportion", missing, by=by)
+            ci = self.rules.proportion_ci
+            rows = estimate_rows(est, self, ci, "percent", 100.0, True, withhold=False)
+            self._not_stated[key] = labelled(rows, population=NOT_STATED_SHARE)
+        return self._not_stated[key]
+
+    def ci_method(self, ind: Indicator) -> str:
+        if ind.statistic == "proportion":
+            return self.rules.proportion_ci
+        return "woodruff" if ind.statistic == "quantile" else "wald"
+
+
+def _binary(values: np.ndarray) -> bool:
+    """Whether a float array holds only 0, 1 and NaN."""
+    return bool(((values == 0.0) | (values == 1.0) | np.isnan(values)).all())
+
+
+def breakdown_dims(ind: Indicator, dims: Sequence[str]) -> list[str]:
+    """The requested dimensions an indicator is broken down by (those its spec allows)."""
+    return [d for d in dims if d in ind.disaggregations]
