@@ -124,6 +124,31 @@ def test_reading_ahead_gives_the_rows_and_issues_of_reading_on_each_turn(design,
     assert set(ahead.table["indicator_id"]) == {i if isinstance(i, str) else i.id for i in WORK}
 
 
+def test_populations_selecting_the_same_rows_share_their_cells(design, monkeypatch):
+    spec = mhr.load_catalogue()["WORK.O.EPR"].model_dump()
+    spec.update(id="WORK.O.EPR_SAME_ROWS", population=spec["population"] + " and age >= 0")
+    same_rows = Indicator.model_validate(spec)  # another filter, the same persons
+    built = []
+    original = mhr.SurveyDesign.cell_sums
+    monkeypatch.setattr(
+        mhr.SurveyDesign,
+        "cell_sums",
+        lambda self, *a, **k: built.append(1) or original(self, *a, **k),
+    )
+    res = compute(["WORK.O.EPR", same_rows], survey=design, by=["sex"]).table
+    assert len(built) == 1
+    a, b = (
+        res[res["indicator_id"] == i].drop(columns="indicator_id")
+        for i in ("WORK.O.EPR", same_rows.id)
+    )
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+    assert (a["population"] == "not_stated_share").any()
+    built.clear()  # a population with other rows has its own cells
+    spec.update(id="WORK.O.EPR_ADULTS", population=spec["population"] + " and age >= 25")
+    compute(["WORK.O.EPR", Indicator.model_validate(spec)], survey=design, by=["sex"])
+    assert len(built) == 2
+
+
 def test_not_stated_status_is_kept_apart(design, canonical):
     res = compute(["WORK.O.EPR"], survey=design, quality="none").table.set_index("population")
     pop = (canonical["age"] >= 15) & canonical["labour_status"].notna()

@@ -57,6 +57,10 @@ class DaskSurveyRun(SurveyRun):
     def read_ahead(self, ind: Indicator | None, dims: Sequence[str] = ()) -> None:
         """Nothing to read ahead: the first sums asked for run one pass for every population."""
 
+    def identity(self, population: str | None) -> str | None:
+        """A population is its filter here (its rows stay in the partitions)."""
+        return population
+
     def domain(self, population: str | None) -> np.ndarray:
         raise NotImplementedError("a Dask run evaluates population filters in the partitions")
 

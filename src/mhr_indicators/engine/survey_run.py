@@ -4,7 +4,9 @@ next indicator's rows ahead of its turn."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -39,12 +41,15 @@ class SurveyRun:
         self.source = source
         self._failures: dict[str, pd.DataFrame] = {}
         self._domains: dict[str | None, np.ndarray] = {}
+        self._identities: dict[str | None, str] = {}  # population -> digest of its rows
         self._sums: dict[tuple, CellSums] = {}
         self._users: dict[tuple, int] = {}  # indicators still to use each population's sums
         self._columns: list[str] | None = None
         self._numerators: dict[str, str] = {}  # name -> filter of the numerators given as filters
         self._not_stated: dict[tuple, Block] = {}  # the same for every indicator of a population
         self._reader: ThreadPoolExecutor | None = None
+        self._locks: dict[tuple, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
         self._ahead: Future | None = None
 
     def prepare(self, indicators: Sequence[Indicator], dims: Sequence[str] = ()) -> None:
@@ -209,15 +214,37 @@ class SurveyRun:
         sums.read(ind.statistic, variable, values=given, **kwargs)
         return variable, kwargs
 
+    def identity(self, population: str | None) -> str:
+        """What a population is: the rows it selects (a digest of them). Populations whose
+        filters select the same persons (``age >= 15 and x is not missing`` and ``... and y is
+        not missing`` where neither is missing) are one: their cells, sums and not-stated
+        share are made once."""
+        ident = self._identities.get(population)
+        if ident is None:
+            rows = np.packbits(self.domain(population))
+            ident = hashlib.blake2b(rows, digest_size=16).hexdigest()
+            self._identities[population] = ident
+        return ident
+
     def sums(self, population: str | None, criterion: str, dims: Sequence[str]) -> CellSums:
         """The finest cells of a population (area, period, the breakdown's dimensions, migrant
-        status), coded once for every indicator, breakdown and group that uses them."""
+        status), coded once for every indicator, breakdown and group that uses them (and for
+        every population selecting the same rows)."""
         status = self.status(criterion)
-        key = (*self._key(population, criterion, dims), len(self.columns))
-        if key not in self._sums:
-            by = [*KEYS, *dims, status]
-            self._sums[key] = self.design.cell_sums(by, where=self.domain(population))
-        return self._sums[key]
+        key = (self.identity(population), criterion, tuple(dims), len(self.columns))
+        found = self._sums.get(key)
+        if found is None:
+            with self._lock(key):  # made once, also when the read-ahead thread asks too
+                found = self._sums.get(key)
+                if found is None:
+                    by = [*KEYS, *dims, status]
+                    found = self.design.cell_sums(by, where=self.domain(population))
+                    self._sums[key] = found
+        return found
+
+    def _lock(self, key: tuple) -> threading.Lock:
+        with self._locks_lock:
+            return self._locks.setdefault(key, threading.Lock())
 
     def _validate_columns(self, columns: Sequence[str]) -> None:
         """Check the columns not checked yet against the survey schema, all in one call, on
@@ -289,7 +316,8 @@ class SurveyRun:
 
     def release(self, ind: Indicator, dims: Sequence[str]) -> None:
         """Free the sums of an indicator's own variables once its rows are made, and the cells
-        of its population once no later indicator needs them."""
+        of its population once no later indicator needs them (nor one whose population is
+        known to select the same rows)."""
         key = self._key(ind.population, ind.migrant_criterion, dims)
         if ind.statistic != "quantile":
             variable, kwargs = self.variables(ind)
@@ -298,11 +326,16 @@ class SurveyRun:
                 if name:
                     sums.forget(name)
         self._users[key] = self._users.get(key, 1) - 1
-        if self._users[key] <= 0:
-            for cached in [k for k in list(self._sums) if k[:3] == key]:  # a snapshot: threads
+        if self._users[key] > 0:
+            return
+        users = [k for k, n in list(self._users.items()) if n > 0]  # a snapshot: threads
+        ident = self.identity(ind.population)
+        if not any(self._identities.get(k[0]) == ident and k[1:] == key[1:] for k in users):
+            mine = (ident, *key[1:])  # and no known population with the same rows needs them
+            for cached in [k for k in list(self._sums) if k[:3] == mine]:
                 self._sums.pop(cached, None)
-            if not any(n > 0 for k, n in list(self._users.items()) if k[0] == ind.population):
-                self._domains.pop(ind.population, None)
+        if not any(k[0] == ind.population for k in users):
+            self._domains.pop(ind.population, None)
 
     def not_stated_rows(
         self, population: str | None, criterion: str, by: list[str], dims: Sequence[str]
@@ -310,7 +343,7 @@ class SurveyRun:
         """Rows of the share of the population whose migrant status is not stated, in the
         cells of ``by``: the same for every indicator of the population, so made once (a
         data-quality figure, flagged by the rules but never withheld)."""
-        key = (population, criterion, tuple(by))
+        key = (self.identity(population), criterion, tuple(by))
         if key not in self._not_stated:
             missing = self.status_missing(criterion)
             est = self.sums(population, criterion, dims).estimate("proportion", missing, by=by)

@@ -84,7 +84,13 @@ def pair_groups(
 
 @compiled
 def row_sums(
-    group: np.ndarray, w: np.ndarray, y: np.ndarray, x: np.ndarray, n_groups: int, ratio: bool
+    group: np.ndarray,
+    w: np.ndarray,
+    y: np.ndarray,
+    x: np.ndarray,
+    n_groups: int,
+    ratio: bool,
+    columns: tuple = (0, 1, 2, 3, 4),
 ) -> np.ndarray:
     """A variable's sums per group, in one pass over the rows.
 
@@ -99,13 +105,17 @@ def row_sums(
         The number of groups.
     ratio : bool
         Whether ``x`` is a denominator (otherwise the denominator is 1).
+    columns : tuple of 5 int
+        The output column of each sum: ``w y``, ``w x``, cases, ``w`` and cases with w > 0
+        (-1: not made, e.g. ``w x`` of a mean, which is ``w``).
 
     Returns
     -------
-    numpy.ndarray, shape (n_groups, 5)
-        Per group, over its valid rows: ``w y``, ``w x``, cases, ``w`` and cases with w > 0.
+    numpy.ndarray, shape (n_groups, max(columns) + 1)
+        Per group, the sums over its valid rows.
     """
-    out = np.zeros((n_groups, 5))
+    c_wy, c_wx, c_n, c_w, c_positive = columns
+    out = np.zeros((n_groups, max(columns) + 1))
     for i in range(len(group)):
         g = group[i]
         if g < 0 or np.isnan(y[i]):
@@ -116,12 +126,13 @@ def row_sums(
             if np.isnan(xi):
                 continue
         wi = w[i]
-        out[g, 0] += wi * y[i]
-        out[g, 1] += wi * xi
-        out[g, 2] += 1.0
-        out[g, 3] += wi
-        if wi > 0:
-            out[g, 4] += 1.0
+        out[g, c_wy] += wi * y[i]
+        if c_wx >= 0:
+            out[g, c_wx] += wi * xi
+        out[g, c_n] += 1.0
+        out[g, c_w] += wi
+        if c_positive >= 0 and wi > 0:
+            out[g, c_positive] += 1.0
     return out
 
 

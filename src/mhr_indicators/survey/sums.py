@@ -115,6 +115,7 @@ class CellSums:
         self._given: dict[tuple, _VariableSums] = {}  # sums made elsewhere (from_tables)
         self._errors: dict[tuple, Exception] = {}
         self._breakdowns: dict[tuple, tuple[pd.DataFrame, np.ndarray]] = {}
+        self._some_weight_zero: bool | None = None  # in the domain
         t = kernels.taylor
         self._pairs = None
         # the group each row's sums go to: its (finest cell, PSU) pair under linearisation,
@@ -179,6 +180,7 @@ class CellSums:
         obj._vars = dict(obj._given)
         obj._errors = dict(errors or {})
         obj._breakdowns = {}
+        obj._some_weight_zero = None
         obj._pairs = pairs
         obj._group = None
         obj._n_groups = len(labels) if pairs is None else len(pairs[0])
@@ -195,7 +197,13 @@ class CellSums:
         """One pass over the rows: the variable's sums per group (see ``__init__``)."""
         k = self._kernels
         ratio = x is not None
-        table = row_sums(self._group, k.w, y, x if ratio else y, self._n_groups, ratio)
+        if self._some_weight_zero is None:  # (threads may race to set it: the same value)
+            self._some_weight_zero = bool((k.w[self._code >= 0] <= 0).any())
+        # w y, cases, w; then w x of a ratio (of a mean it is w) and the cases of positive
+        # weight where a weight is zero (else they are the cases): each breakdown reads them all
+        made = [0, 3 if ratio else -1, 1, 2, 3 + ratio if self._some_weight_zero else -1]
+        table = row_sums(self._group, k.w, y, x if ratio else y, self._n_groups, ratio, tuple(made))
+        columns = (0, made[1] if ratio else 2, 1, 2, made[4] if made[4] >= 0 else 1)
         reps = {}
         if k.rep is not None:
             valid = ~np.isnan(y) & (self._code >= 0)
@@ -209,7 +217,7 @@ class CellSums:
             reps = dict(
                 replicates_y=reps_y, replicates_x=reps_x, presence=self._presence(valid, code)
             )
-        return _VariableSums.from_table(table, **reps)
+        return _VariableSums(table, columns, **reps)
 
     def _presence(self, valid: np.ndarray, code: np.ndarray) -> sp.csr_matrix:
         """The cells' replicate-factor patterns (for degrees of freedom), which depend only on
