@@ -350,6 +350,10 @@ def compute(
     from_survey = [ind for ind in inds if kinds_of[ind.id][:1] == ["survey"]]
     following = {a.id: b for a, b in itertools.pairwise([*from_survey, None])}
     try:
+        if run is not None:
+            if from_survey:  # the first one's rows are read while the columns are checked
+                run.read_ahead(from_survey[0], _present(run, dims))
+            run.check_columns()
         for ind in inds:
             try:
                 kinds = kinds_of[ind.id]

@@ -354,13 +354,16 @@ def assess(rows: pd.DataFrame, rules: QualityRules) -> tuple[np.ndarray, np.ndar
     return flag.astype(object), suppress
 
 
+_SEVERITY = ("", "N", "U", "R", "D", "X")  # flags, least to most severe
+_RANK = {flag: rank for rank, flag in enumerate(_SEVERITY)}
+
+
 def combine(flag_a: np.ndarray, flag_b: np.ndarray, sup_a: np.ndarray, sup_b: np.ndarray):
-    """Flag and suppression of a comparison from those of its two groups."""
+    """Flag and suppression of a comparison from those of its two groups: the more severe
+    flag of the two, suppressed if either is."""
     suppressed = sup_a | sup_b
-    order = {"X": 5, "D": 4, "R": 3, "U": 2, "N": 1, "": 0}
     worst = np.maximum(
-        pd.Series(flag_a, dtype=object).map(order).to_numpy(int),
-        pd.Series(flag_b, dtype=object).map(order).to_numpy(int),
+        np.fromiter((_RANK[f] for f in flag_a), dtype=np.int64, count=len(flag_a)),
+        np.fromiter((_RANK[f] for f in flag_b), dtype=np.int64, count=len(flag_b)),
     )
-    back = np.array(["", "N", "U", "R", "D", "X"], dtype=object)
-    return back[worst], suppressed
+    return np.array(_SEVERITY, dtype=object)[worst], suppressed

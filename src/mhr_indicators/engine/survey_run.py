@@ -28,6 +28,8 @@ KEYS = ["ref_area", "time_period"]
 #: Threads reading the next indicator's rows while one is estimated (:meth:`SurveyRun.read_ahead`);
 #: 0 reads each indicator's rows on its own turn. The results do not depend on it.
 READ_AHEAD_THREADS = 1 if (os.cpu_count() or 1) > 1 else 0
+#: Threads finding the distinct values of the columns to check (1: one column after another).
+CHECK_THREADS = min(2, os.cpu_count() or 1)
 
 
 class SurveyRun:
@@ -48,6 +50,7 @@ class SurveyRun:
         self._numerators: dict[str, str] = {}  # name -> filter of the numerators given as filters
         self._not_stated: dict[tuple, Block] = {}  # the same for every indicator of a population
         self._reader: ThreadPoolExecutor | None = None
+        self._wanted: list[str] = []  # the columns the prepared indicators read
         self._locks: dict[tuple, threading.Lock] = {}
         self._locks_lock = threading.Lock()
         self._ahead: Future | None = None
@@ -55,10 +58,10 @@ class SurveyRun:
     def prepare(self, indicators: Sequence[Indicator], dims: Sequence[str] = ()) -> None:
         """Derive, before any estimate, the columns the survey indicators share (migrant status,
         status not stated), so that the cell sums of one population serve every indicator;
-        count the indicators of each population (its cells are freed after the last) and check
-        every column they read, in one call. An indicator whose columns are missing is left to
-        fail on its own turn."""
-        wanted: list[str] = []
+        count the indicators of each population (its cells are freed after the last). An
+        indicator whose columns are missing is left to fail on its own turn. Then
+        :meth:`check_columns` checks every column they read."""
+        wanted = self._wanted
         for ind in indicators:
             if "survey" not in ind.source_kind or not ind.migrant_criterion:
                 continue
@@ -73,7 +76,13 @@ class SurveyRun:
             self._users[key] = self._users.get(key, 0) + 1
             wanted += [*ind.required_columns, *breakdown_dims(ind, dims)]
             wanted += criterion_columns(ind.migrant_criterion)
-        self._validate_columns([*KEYS, *wanted])  # one schema check for every column
+
+    def check_columns(self) -> None:
+        """Check every column the indicators counted by :meth:`prepare` read, against the
+        survey schema, in one call (the first indicator's rows may be read ahead meanwhile:
+        the checks only read the design). Each indicator raises its columns' failures on its
+        own turn (:meth:`check`)."""
+        self._validate_columns([*KEYS, *self._wanted])
 
     def read_ahead(self, ind: Indicator | None, dims: Sequence[str] = ()) -> None:
         """Finish the reading started for the indicator now due, and start reading, in a
@@ -254,13 +263,11 @@ class SurveyRun:
         todo = [c for c in dict.fromkeys(columns) if c not in self._failures and c in present]
         if not todo:
             return
-        distinct = {}
-        for col in todo:
-            values = self._frame([col])[col]
-            codes, _ = pd.factorize(values, use_na_sentinel=False)
-            first = np.full(codes.max() + 1 if len(codes) else 0, -1, dtype=np.int64)
-            first[codes[::-1]] = np.arange(len(codes))[::-1]
-            distinct[col] = values.take(first).to_numpy()  # never the whole column
+        if CHECK_THREADS > 1 and len(todo) > 1:  # factorising releases the GIL
+            with ThreadPoolExecutor(CHECK_THREADS) as pool:
+                distinct = dict(zip(todo, pool.map(self._distinct, todo), strict=True))
+        else:
+            distinct = {col: self._distinct(col) for col in todo}
         size = max(len(v) for v in distinct.values())
         # each column's distinct values, padded with its first one (checks are column-wise)
         sample = pd.DataFrame(
@@ -279,6 +286,14 @@ class SurveyRun:
             mine = found[found["column"] == col]
             mine = mine[mine["index"].astype(np.int64) < len(distinct[col])]
             self._failures[col] = self._rows_failing(col, mine)
+
+    def _distinct(self, column: str) -> np.ndarray:
+        """A column's distinct values (missing included), in order of first appearance."""
+        values = self._frame([column])[column]
+        codes, _ = pd.factorize(values, use_na_sentinel=False)
+        first = np.full(codes.max() + 1 if len(codes) else 0, -1, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]
+        return values.take(first).to_numpy()  # never the whole column
 
     def _rows_failing(self, column: str, found: pd.DataFrame) -> pd.DataFrame:
         """Every row whose value of ``column`` is among the failing distinct values."""
