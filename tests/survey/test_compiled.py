@@ -159,3 +159,21 @@ def test_replicate_sums_by_hand():
     # variable 0, cell 0: 2 * (1, 2) + 3 * (5, 6); cell 1: 1 * (3, 4); row 2 in no cell
     np.testing.assert_array_equal(out[0], [[17.0, 22.0], [3.0, 4.0]])
     np.testing.assert_array_equal(out[1], [[6.0, 8.0], [3.0, 4.0]])
+
+
+def test_sparse_product_adds_up_the_rows_a_contrast_names():
+    import scipy.sparse as sp
+
+    from mhr_indicators.survey.compiled import sparse_product
+
+    # scores of three cells over four PSUs; contrasts: cell 0 - cell 2, 2 x cell 1, all three
+    scores = sp.csr_matrix(np.array([[1.0, 0, 2, 0], [0, 3, 0, 0], [4, 0, 0, 5]]))
+    contrast = sp.csr_matrix(np.array([[1.0, 0, -1], [0, 2, 0], [1, 1, 1]]))
+    indptr, indices, data = sparse_product(
+        contrast.indptr, contrast.indices, contrast.data,
+        scores.indptr, scores.indices, scores.data, 4,
+    )  # fmt: skip
+    got = sp.csr_matrix((data, indices, indptr), shape=(3, 4)).toarray()
+    # by hand: [1-4, 0, 2, -5], [0, 6, 0, 0], [1+4, 3, 2, 5]
+    assert got.tolist() == [[-3.0, 0, 2, -5], [0, 6, 0, 0], [5, 3, 2, 5]]
+    assert indptr.tolist() == [0, 3, 4, 8]  # each row's PSUs once

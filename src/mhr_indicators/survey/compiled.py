@@ -22,6 +22,7 @@ __all__ = [
     "pair_groups",
     "replicate_sums",
     "row_sums",
+    "sparse_product",
     "stratum_variance",
 ]
 
@@ -346,3 +347,51 @@ def replicate_sums(
             for r in range(n_reps):
                 out[j, c, r] += v * weights[i, r]
     return out
+
+
+@compiled
+def sparse_product(
+    a_indptr: np.ndarray,
+    a_indices: np.ndarray,
+    a_data: np.ndarray,
+    b_indptr: np.ndarray,
+    b_indices: np.ndarray,
+    b_data: np.ndarray,
+    n_cols: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The CSR product ``A @ B`` where each row of ``A`` has few entries (contrasts of cells
+    over their scores): each row of the product adds up the rows of ``B`` it names, scaled,
+    in one pass over them.
+
+    Returns
+    -------
+    indptr, indices, data : numpy.ndarray
+        The product in CSR form; a row's columns in order of first appearance (not sorted).
+    """
+    n_rows = len(a_indptr) - 1
+    size = 0
+    for e in range(a_indptr[n_rows]):
+        j = a_indices[e]
+        size += b_indptr[j + 1] - b_indptr[j]
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    indices = np.empty(size, dtype=np.int64)
+    data = np.empty(size)
+    where = np.full(n_cols, -1, dtype=np.int64)  # the column's entry, if made for this row
+    m = 0
+    for r in range(n_rows):
+        start = m
+        for e in range(a_indptr[r], a_indptr[r + 1]):
+            j = a_indices[e]
+            coef = a_data[e]
+            for f in range(b_indptr[j], b_indptr[j + 1]):
+                p = b_indices[f]
+                s = where[p]
+                if s < start:  # made for an earlier row, or never
+                    where[p] = m
+                    indices[m] = p
+                    data[m] = coef * b_data[f]
+                    m += 1
+                else:
+                    data[s] += coef * b_data[f]
+        indptr[r + 1] = m
+    return indptr, indices[:m].copy(), data[:m].copy()

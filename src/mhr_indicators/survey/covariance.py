@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .compiled import sparse_product
 from .estimate import CellEstimate
 
 
@@ -45,7 +46,7 @@ def combine(
         replicates = np.asarray(matrix @ est.replicates) + (value - linear)[:, None]
         variance = est.replicate_design.variance(replicates, value)
     elif est.scores is not None:
-        scores = sp.csr_matrix(matrix @ est.scores)
+        scores = _product(matrix, est.scores)
         present = None if est.present is None else sp.csr_matrix(involved @ est.present)
         variance = est.taylor.variance(scores, present)
     variance = np.where(np.isfinite(value), variance, np.nan)
@@ -62,6 +63,18 @@ def combine(
         present=present,
         taylor=est.taylor,
     )
+
+
+def _product(matrix: sp.csr_matrix, scores: sp.csr_matrix) -> sp.csr_matrix:
+    """``matrix @ scores``: the rows of a contrast matrix name few cells, so each row of the
+    product adds up a few rows of scores (a compiled pass, no general sparse product)."""
+    matrix, scores = sp.csr_matrix(matrix), sp.csr_matrix(scores)
+    n_cols = scores.shape[1]
+    indptr, indices, data = sparse_product(
+        matrix.indptr, matrix.indices, np.asarray(matrix.data, dtype=float),
+        scores.indptr, scores.indices, np.asarray(scores.data, dtype=float), n_cols,
+    )  # fmt: skip
+    return sp.csr_matrix((data, indices, indptr), shape=(matrix.shape[0], n_cols))
 
 
 def taylor_covariance(e: CellEstimate) -> np.ndarray:
