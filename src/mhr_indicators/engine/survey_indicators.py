@@ -51,7 +51,10 @@ def _breakdown(
     else:
         joint = by_group
     proportion = ind.statistic == "proportion"
-    rows = estimate_rows(joint, run, run.ci_method(ind), ind.unit, ind.multiplier, proportion)
+    rows = estimate_rows(
+        joint, run.rules, run.level, ci=run.ci_method(ind), unit=ind.unit,
+        multiplier=ind.multiplier, proportion=proportion, has_variance=run.has_variance,
+    )  # fmt: skip
     group = rows.pop(status)
     is_migrant = group[: len(by_group)] == 1
     mig_pos = np.flatnonzero(is_migrant)

@@ -3,35 +3,35 @@ flags and withheld cells, held as blocks of arrays (:mod:`.blocks`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from ..survey import Estimates
 from .blocks import Block, constant, label_block
 from .blocks import withhold as withhold_rows
-from .quality import assess, shown_interval
-
-if TYPE_CHECKING:
-    from .survey_run import SurveyRun
+from .quality import QualityRules, assess, shown_interval
 
 
 def estimate_rows(
     est: Estimates,
-    run: SurveyRun,
+    rules: QualityRules,
+    level: float,
+    *,
     ci: str,
     unit: str,
     multiplier: float,
     proportion: bool,
+    has_variance: bool,
     withhold: bool = True,
 ) -> Block:
     """Result rows of every cell of ``est`` in the indicator's unit, with their flags.
 
+    ``rules`` and ``level`` are the run's reliability rules and confidence level, ``ci`` the
+    interval method; ``has_variance`` is False for a design without variance (flag ``N``).
     With ``withhold=False`` (data-quality rows such as the not-stated share) a value the rules
     would withhold is published with the flag ``U`` instead.
     """
-    cols = est.columns(ci, run.level)
+    cols = est.columns(ci, level)
     n = len(est)
     work = pd.DataFrame(
         {
@@ -43,11 +43,11 @@ def estimate_rows(
             "p": cols["value"],
             "df": cols["df"],
             "is_proportion": np.full(n, proportion),
-            "has_variance": np.full(n, run.design.variance != "none"),
+            "has_variance": np.full(n, has_variance),
         }
     )
-    work["ci_lower"], work["ci_upper"] = shown_interval(work, run.rules, run.level)
-    flag, suppressed = assess(work, run.rules)
+    work["ci_lower"], work["ci_upper"] = shown_interval(work, rules, level)
+    flag, suppressed = assess(work, rules)
     if not withhold:
         flag, suppressed = np.where(suppressed, "U", flag), np.zeros_like(suppressed)
     block = label_block(est.labels)

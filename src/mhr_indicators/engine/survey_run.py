@@ -125,6 +125,11 @@ class SurveyRun:
         return (population, criterion, tuple(dims))
 
     @property
+    def has_variance(self) -> bool:
+        """Whether the design estimates variances (not ``variance="none"``)."""
+        return self.design.variance != "none"
+
+    @property
     def columns(self) -> list[str]:
         if self._columns is None:
             self._columns = self.design.column_names
@@ -363,7 +368,10 @@ class SurveyRun:
             missing = self.status_missing(criterion)
             est = self.sums(population, criterion, dims).estimate("proportion", missing, by=by)
             ci = self.rules.proportion_ci
-            rows = estimate_rows(est, self, ci, "percent", 100.0, True, withhold=False)
+            rows = estimate_rows(
+                est, self.rules, self.level, ci=ci, unit="percent", multiplier=100.0,
+                proportion=True, has_variance=self.has_variance, withhold=False,
+            )  # fmt: skip
             self._not_stated[key] = labelled(rows, population=NOT_STATED_SHARE)
         return self._not_stated[key]
 
