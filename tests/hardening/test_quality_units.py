@@ -123,6 +123,15 @@ def test_nchs_without_a_standard_error():
     flag, suppressed = assess(rows, PRESETS["nchs_proportions"])
     assert flag.tolist() == ["X", "N", "R", "R"]
     assert suppressed.tolist() == [True, False, False, False]
+    # the engine passes the same columns as a mapping of arrays, with the same outcome
+    arrays = {c: rows[c].to_numpy() for c in rows.columns}
+    flag, suppressed = assess(arrays, PRESETS["nchs_proportions"])
+    assert flag.tolist() == ["X", "N", "R", "R"]
+    assert suppressed.tolist() == [True, False, False, False]
+    from_arrays = shown_interval(arrays, PRESETS["nchs_proportions"], 0.95)
+    from_frame = shown_interval(rows, PRESETS["nchs_proportions"], 0.95)
+    for a, b in zip(from_arrays, from_frame, strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 # --- every preset, every unit of the catalogue ---------------------------------------------------

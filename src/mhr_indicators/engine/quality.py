@@ -74,6 +74,7 @@ metadata: the rules flag them (``U`` where they would withhold) but never withho
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -256,8 +257,13 @@ def _nchs_proportion(
     return suppress, review, caution
 
 
+def _column(rows, name: str, dtype) -> np.ndarray:
+    """A column of ``rows`` (a frame or a mapping of arrays) as an array of ``dtype``."""
+    return np.asarray(rows[name], dtype=dtype)
+
+
 def shown_interval(
-    rows: pd.DataFrame, rules: QualityRules, level: float
+    rows: Mapping[str, np.ndarray] | pd.DataFrame, rules: QualityRules, level: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """The interval to publish for each row, in the row's unit.
 
@@ -267,7 +273,7 @@ def shown_interval(
 
     Parameters
     ----------
-    rows : pandas.DataFrame
+    rows : mapping of str to numpy.ndarray, or pandas.DataFrame
         As for :func:`assess` (``unit``, ``p``, ``se``, ``df``, ``n_unweighted``,
         ``is_proportion``, ``ci_lower``, ``ci_upper``).
     rules : QualityRules
@@ -278,33 +284,35 @@ def shown_interval(
     -------
     lower, upper : numpy.ndarray
     """
-    lower = rows["ci_lower"].to_numpy(float).copy()
-    upper = rows["ci_upper"].to_numpy(float).copy()
-    if not rules.nchs or not len(rows):
+    lower = _column(rows, "ci_lower", float).copy()
+    upper = _column(rows, "ci_upper", float).copy()
+    if not rules.nchs or not len(lower):
         return lower, upper
-    prop = rows["is_proportion"].to_numpy(bool)
+    prop = _column(rows, "is_proportion", bool)
     mult = unit_multiplier(rows["unit"])
     lo, hi = nchs_interval(
-        rows["p"].to_numpy(float),
-        rows["se"].to_numpy(float) / mult,
-        rows["df"].to_numpy(float),
-        rows["n_unweighted"].to_numpy(float),
+        _column(rows, "p", float),
+        _column(rows, "se", float) / mult,
+        _column(rows, "df", float),
+        _column(rows, "n_unweighted", float),
         level,
     )
     return np.where(prop, lo * mult, lower), np.where(prop, hi * mult, upper)
 
 
-def assess(rows: pd.DataFrame, rules: QualityRules) -> tuple[np.ndarray, np.ndarray]:
+def assess(
+    rows: Mapping[str, np.ndarray] | pd.DataFrame, rules: QualityRules
+) -> tuple[np.ndarray, np.ndarray]:
     """Flags and suppression for estimate rows.
 
     Parameters
     ----------
-    rows : pandas.DataFrame
-        Columns ``value``, ``se``, ``cv``, ``ci_lower``, ``ci_upper`` (in the row's ``unit``),
-        ``unit``, ``n_unweighted``, ``n_weighted``, the statistic-scale ``p`` (the share, for
-        proportions), ``df`` and ``is_proportion``. The NCHS proportion rule works on the
-        fraction scale: ``se`` is divided by the unit's multiplier
-        (:data:`mhr_indicators.vocab.UNIT_MULTIPLIER`; 1 for other units).
+    rows : mapping of str to numpy.ndarray, or pandas.DataFrame
+        Columns (arrays of one length) ``value``, ``se``, ``cv``, ``ci_lower``, ``ci_upper``
+        (in the row's ``unit``), ``unit``, ``n_unweighted``, ``n_weighted``, the
+        statistic-scale ``p`` (the share, for proportions), ``df`` and ``is_proportion``. The
+        NCHS proportion rule works on the fraction scale: ``se`` is divided by the unit's
+        multiplier (:data:`mhr_indicators.vocab.UNIT_MULTIPLIER`; 1 for other units).
     rules : QualityRules
 
     Returns
@@ -312,12 +320,12 @@ def assess(rows: pd.DataFrame, rules: QualityRules) -> tuple[np.ndarray, np.ndar
     flag : numpy.ndarray of str
     suppressed : numpy.ndarray of bool
     """
-    n = rows["n_unweighted"].to_numpy(float)
-    nw = rows["n_weighted"].to_numpy(float)
-    cv = rows["cv"].to_numpy(float)
-    suppress = np.zeros(len(rows), dtype=bool)
-    caution = np.zeros(len(rows), dtype=bool)
-    review = np.zeros(len(rows), dtype=bool)
+    n = _column(rows, "n_unweighted", float)
+    nw = _column(rows, "n_weighted", float)
+    cv = _column(rows, "cv", float)
+    suppress = np.zeros(len(n), dtype=bool)
+    caution = np.zeros(len(n), dtype=bool)
+    review = np.zeros(len(n), dtype=bool)
     with np.errstate(invalid="ignore", divide="ignore"):
         for limit, target, values, below in (
             (rules.suppress_n_below, suppress, n, True),
@@ -330,23 +338,23 @@ def assess(rows: pd.DataFrame, rules: QualityRules) -> tuple[np.ndarray, np.ndar
             if limit is not None:
                 target |= (values < limit) if below else (values > limit)
         if rules.nchs:
-            prop = rows["is_proportion"].to_numpy(bool)
+            prop = _column(rows, "is_proportion", bool)
             if prop.any():
                 # one scale: the share p and its standard error as a fraction (percent / 100)
-                p = rows["p"].to_numpy(float)
-                se = rows["se"].to_numpy(float) / unit_multiplier(rows["unit"])
-                s, r, c = _nchs_proportion(p, se, rows["df"].to_numpy(float), n)
+                p = _column(rows, "p", float)
+                se = _column(rows, "se", float) / unit_multiplier(rows["unit"])
+                s, r, c = _nchs_proportion(p, se, _column(rows, "df", float), n)
                 suppress |= prop & s
                 review |= prop & r
                 caution |= prop & c
             # the interval and the value in the same unit, so the relative width is unit-free
-            width = (rows["ci_upper"] - rows["ci_lower"]).to_numpy(float)
-            rel = np.abs(width / rows["value"].to_numpy(float))
+            width = _column(rows, "ci_upper", float) - _column(rows, "ci_lower", float)
+            rel = np.abs(width / _column(rows, "value", float))
             suppress |= ~prop & ((n < 10) | (rel > 1.6))
     no_se = (
-        ~rows["has_variance"].to_numpy(bool)
+        ~_column(rows, "has_variance", bool)
         if "has_variance" in rows
-        else np.zeros(len(rows), dtype=bool)
+        else np.zeros(len(n), dtype=bool)
     )
     flag = np.where(
         suppress, "X", np.where(review, "R", np.where(caution, "U", np.where(no_se, "N", "")))

@@ -4,7 +4,6 @@ flags and withheld cells, held as blocks of arrays (:mod:`.blocks`)."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from ..survey import Estimates
 from .blocks import Block, constant, label_block
@@ -33,26 +32,24 @@ def estimate_rows(
     """
     cols = est.columns(ci, level)
     n = len(est)
-    work = pd.DataFrame(
-        {
-            **{c: cols[c] * multiplier for c in ("value", "se", "ci_lower", "ci_upper")},
-            "cv": cols["cv"],
-            "unit": constant(unit, n),
-            "n_unweighted": cols["n_unweighted"],
-            "n_weighted": cols["n_weighted"],
-            "p": cols["value"],
-            "df": cols["df"],
-            "is_proportion": np.full(n, proportion),
-            "has_variance": np.full(n, has_variance),
-        }
-    )
+    work = {  # the columns the reliability rules read, as arrays (no frame per estimate)
+        **{c: cols[c] * multiplier for c in ("value", "se", "ci_lower", "ci_upper")},
+        "cv": cols["cv"],
+        "unit": constant(unit, n),
+        "n_unweighted": cols["n_unweighted"],
+        "n_weighted": cols["n_weighted"],
+        "p": cols["value"],
+        "df": cols["df"],
+        "is_proportion": np.full(n, proportion),
+        "has_variance": np.full(n, has_variance),
+    }
     work["ci_lower"], work["ci_upper"] = shown_interval(work, rules, level)
     flag, suppressed = assess(work, rules)
     if not withhold:
         flag, suppressed = np.where(suppressed, "U", flag), np.zeros_like(suppressed)
     block = label_block(est.labels)
     for col in ("value", "se", "ci_lower", "ci_upper", "cv", "n_unweighted", "n_weighted"):
-        block[col] = work[col].to_numpy()
+        block[col] = work[col]
     block["unit"] = constant(unit, n)
     return withhold_rows(block, flag, suppressed)
 
