@@ -199,11 +199,15 @@ class CellSums:
         ratio = x is not None
         if self._some_weight_zero is None:  # (threads may race to set it: the same value)
             self._some_weight_zero = bool((k.w[self._code >= 0] <= 0).any())
-        # w y, cases, w; then w x of a ratio (of a mean it is w) and the cases of positive
-        # weight where a weight is zero (else they are the cases): each breakdown reads them all
-        made = [0, 3 if ratio else -1, 1, 2, 3 + ratio if self._some_weight_zero else -1]
-        table = row_sums(self._group, k.w, y, x if ratio else y, self._n_groups, ratio, tuple(made))
-        columns = (0, made[1] if ratio else 2, 1, 2, made[4] if made[4] >= 0 else 1)
+        # the table's columns (each breakdown reads them all): w y, cases, w; then w x of a
+        # ratio (a mean's is w); then the cases of positive weight where some weight is zero
+        # (else they are the cases)
+        wx = 3 if ratio else -1
+        positive = (4 if ratio else 3) if self._some_weight_zero else -1
+        table = row_sums(
+            self._group, k.w, y, x if ratio else y, self._n_groups, ratio, (0, wx, 1, 2, positive)
+        )
+        columns = (0, wx if ratio else 2, 1, 2, positive if positive >= 0 else 1)
         reps = {}
         if k.rep is not None:
             valid = ~np.isnan(y) & (self._code >= 0)
