@@ -26,6 +26,7 @@ from ..vocab import allowed
 from .compiled import add_up_pairs, linearised_scores, pair_groups, row_sums
 from .estimate import CellEstimate
 from .estimates import Estimates
+from .inputs import binary_variable
 
 SUM_STATISTICS = ("mean", "proportion", "ratio", "total")
 
@@ -74,16 +75,8 @@ def _given_values(values, name: str, statistic: str, domain: np.ndarray) -> np.n
         raise EstimationInputError(
             f"{name!r}: {y.shape[0] if y.ndim else 0} values given for {len(domain)} rows"
         )
-    if statistic == "proportion":
-        bad = np.flatnonzero(domain & ~np.isnan(y) & (y != 0) & (y != 1))
-        if len(bad):
-            raise EstimationInputError(
-                f"{name!r} must hold 0/1 values for a proportion; {len(bad)} rows do not, "
-                f"first at positions {bad[:5].tolist()}: {y[bad[:5]].tolist()}",
-                column=name,
-                rows=bad[:5].tolist(),
-                values=y[bad[:5]].tolist(),
-            )
+    if statistic == "proportion":  # the check of a column, rows named by their position
+        return binary_variable(pd.DataFrame({name: y}, copy=False), name, domain)
     return y
 
 
