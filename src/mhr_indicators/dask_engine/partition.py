@@ -20,7 +20,7 @@ from ..engine.survey_run import SurveyRun
 from ..errors import DataValidationError, MhrError
 from ..survey import SurveyDesign
 from ..survey.compiled import row_sums
-from ..survey.inputs import analysis_variable, binary_variable
+from ..survey.inputs import analysis_variable, binary_variable, valid_rows
 from ..survey.replicate import ReplicateStructure
 from .coding import CellCoder
 from .facts import DesignColumns
@@ -179,14 +179,9 @@ def population_sums(run, cell, w, psu, reps, spec: CellsSpec, n_psus: int) -> di
         ratio = x is not None
         out["sums"][var.key] = row_sums(group, w, y, x if ratio else y, len(uniq), ratio)
         if reps is not None:
-            valid = ~np.isnan(y) & keep
-            if ratio:
-                valid &= ~np.isnan(x)
-            yv = np.where(valid, y, 0.0)
-            xv = np.where(valid, x, 0.0) if ratio else np.ones_like(yv)
+            valid, code, yv, xv = valid_rows(group, y, x)
             g = group[valid]
             rep, ids, keys = reps
-            code = np.where(valid, group, -1)
             out["reps"][var.key] = tuple(rep.cell_sums(code, [yv, xv], len(uniq)))
             pairs, counts = np.unique(g * len(keys) + ids[valid], return_counts=True)
             out["presence"][var.key] = (pairs // len(keys), keys[pairs % len(keys)], counts)

@@ -93,6 +93,28 @@ def binary_variable(data: pd.DataFrame, name: str, domain: np.ndarray) -> np.nda
     return y
 
 
+def valid_rows(
+    cell: np.ndarray, y: np.ndarray, x: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of a cell where ``y`` (and the denominator ``x``) are known.
+
+    Returns
+    -------
+    valid : numpy.ndarray of bool
+        Those rows.
+    code : numpy.ndarray
+        Each row's cell there, -1 elsewhere.
+    yv, xv : numpy.ndarray
+        ``y`` and ``x`` there (``x`` is 1 for a mean: ``x`` None), 0 elsewhere.
+    """
+    valid = (cell >= 0) & ~np.isnan(y)
+    if x is not None:
+        valid &= ~np.isnan(x)
+    yv = np.where(valid, y, 0.0)
+    xv = np.ones_like(yv) if x is None else np.where(valid, x, 0.0)
+    return valid, np.where(valid, cell, -1), yv, xv
+
+
 def domain_mask(data: pd.DataFrame, where) -> np.ndarray:
     """The rows of a ``where=`` domain: a filter expression, or a boolean Series or array."""
     n = len(data)

@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from .cells import Cells
 from .compiled import row_sums
 from .estimate import CellEstimate
+from .inputs import valid_rows
 from .intervals import t_quantile
 from .quantile import SortedCells
 from .replicate import ReplicateStructure
@@ -54,14 +55,9 @@ class Kernels:
         ``cells`` assigns the domain's rows to cells (others: -1); rows with a missing ``y``
         (or ``x``) leave the domain.
         """
-        valid = ~np.isnan(y)
-        if x is not None:
-            valid &= ~np.isnan(x)
-        code = np.where(valid, cells.code, -1)
+        _, code, yv, xv = valid_rows(cells.code, y, x)
         g = cells.n_cells
         w = self.w
-        yv = np.where(valid, y, 0.0)
-        xv = np.ones_like(yv) if x is None else np.where(valid, x, 0.0)
         sums = row_sums(code, w, yv, xv, g, True)  # w y, w x, cases, w per cell
         num, den, n_unw, n_w = (sums[:, j].copy() for j in range(4))
         with np.errstate(divide="ignore", invalid="ignore"):

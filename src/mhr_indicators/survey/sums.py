@@ -26,7 +26,7 @@ from ..vocab import allowed
 from .compiled import add_up_pairs, linearised_scores, pair_groups, row_sums
 from .estimate import CellEstimate
 from .estimates import Estimates
-from .inputs import binary_variable
+from .inputs import binary_variable, valid_rows
 
 SUM_STATISTICS = ("mean", "proportion", "ratio", "total")
 
@@ -203,14 +203,8 @@ class CellSums:
         columns = (0, wx if ratio else 2, 1, 2, positive if positive >= 0 else 1)
         reps = {}
         if k.rep is not None:
-            valid = ~np.isnan(y) & (self._code >= 0)
-            if ratio:
-                valid &= ~np.isnan(x)
-            code = np.where(valid, self._code, -1)
-            g = len(self.labels)
-            yv = np.where(valid, y, 0.0)
-            xv = np.where(valid, x, 0.0) if ratio else np.ones(len(y))
-            reps_y, reps_x = k.rep.cell_sums(code, [yv, xv], g)
+            valid, code, yv, xv = valid_rows(self._code, y, x)
+            reps_y, reps_x = k.rep.cell_sums(code, [yv, xv], len(self.labels))
             reps = dict(
                 replicates_y=reps_y, replicates_x=reps_x, presence=self._presence(valid, code)
             )
