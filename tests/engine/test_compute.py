@@ -145,7 +145,11 @@ def test_populations_selecting_the_same_rows_share_their_cells(design, monkeypat
     assert (a["population"] == "not_stated_share").any()
     built.clear()  # a population with other rows has its own cells
     spec.update(id="WORK.O.EPR_ADULTS", population=spec["population"] + " and age >= 25")
-    compute(["WORK.O.EPR", Indicator.model_validate(spec)], survey=design, by=["sex"])
+    adults = Indicator.model_validate(spec)
+    compute(["WORK.O.EPR", adults], survey=design, by=["sex"])
+    assert len(built) == 2
+    built.clear()  # shared also when another population comes between them
+    compute(["WORK.O.EPR", adults, same_rows], survey=design, by=["sex"])
     assert len(built) == 2
 
 

@@ -20,8 +20,11 @@ WITHHELD = ("value", "se", "ci_lower", "ci_upper", "cv")
 
 
 def label_block(labels: pd.DataFrame) -> Block:
-    """The columns of a labels frame as object arrays (codes stay Python strings)."""
-    return {str(c): labels[c].to_numpy(dtype=object) for c in labels.columns}
+    """The columns of a labels frame as object arrays (codes stay Python strings).
+
+    Read by position (``items``): looking a column up by name in a new frame first builds
+    the lookup table of its column index, which costs more than the column itself."""
+    return {str(c): values.to_numpy(dtype=object) for c, values in labels.items()}
 
 
 def constant(value, n: int) -> np.ndarray:

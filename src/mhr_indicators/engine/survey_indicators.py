@@ -2,9 +2,12 @@
 
 For an indicator and each requested breakdown (every subset of ``by``; the dimensions left out
 are ``_T``), one call of :meth:`SurveyDesign.estimate` estimates the indicator in the cells of
-both groups at once, so their covariance is known; the comparisons (:mod:`.comparisons`) are
-contrasts over those estimates. The share of the population whose migrant status is not stated
-is reported beside them. The engine uses only the public API of :mod:`mhr_indicators.survey`.
+both groups at once, so their covariance is known. The estimates of all breakdowns are then
+joined (:meth:`Estimates.concat`) and their result rows, flags and comparisons (:mod:`.comparisons`,
+contrasts over those estimates, matched within a breakdown) are made once per indicator, not
+once per breakdown: that work is per call, not per cell. The share of the population whose
+migrant status is not stated is reported beside them. The engine uses only the public API of
+:mod:`mhr_indicators.survey`.
 """
 
 from __future__ import annotations
@@ -20,81 +23,110 @@ import pandas as pd
 from ..catalogue.spec import Indicator
 from ..survey import Estimates
 from ..vocab import DIMENSIONS, NOT_STATED_SHARE, TOTAL
-from .blocks import join, take
+from .blocks import Block, constant, join, label_block, take
 from .comparisons import comparison_rows
 from .survey_rows import estimate_rows, labelled
 from .survey_run import KEYS, SurveyRun, breakdown_dims
 
 __all__ = ["KEYS", "SurveyRun", "breakdown_dims", "survey_indicator"]
 
-#: Breakdowns of an indicator computed at once, in threads: the compiled loops over the pairs
-#: release the GIL, so a second core adds up one breakdown's pairs while the first builds
-#: another's rows. The results do not depend on it (each breakdown is computed alone, and the
-#: rows keep their order); 1 computes them one by one.
+#: Breakdowns of an indicator estimated at once, in threads: the compiled loops over the pairs
+#: release the GIL, so a second core adds up one breakdown's pairs while the first prepares
+#: another's. The results do not depend on it (each breakdown is estimated alone, and the rows
+#: keep their order); 1 estimates them one by one.
 BREAKDOWN_THREADS = min(2, os.cpu_count() or 1)
+#: The label column that tells the breakdowns apart while their rows are made together.
+_BREAKDOWN = "__breakdown"
 
 
-def _breakdown(
-    ind: Indicator,
-    run: SurveyRun,
-    subset: tuple[str, ...],
-    dims: Sequence[str],
-    kinds: Sequence[str],
-) -> pd.DataFrame:
-    """All rows of one breakdown: both groups, the not-stated share and the comparisons."""
-    migrant_label, reference_label = ind.group_labels
-    status = run.status(ind.migrant_criterion)
+def _estimates(
+    ind: Indicator, run: SurveyRun, subset: tuple[str, ...], dims: Sequence[str]
+) -> tuple[Estimates, int]:
+    """The indicator in the cells of one breakdown by migrant status, and in total when that
+    is the reference group (one joint estimate); and how many of its cells are by status."""
     keys = [*KEYS, *subset]
-    by_group = run.estimate(ind, [*keys, status], dims)
-    if ind.reference_group == "total":
-        joint = Estimates.concat([by_group, run.estimate(ind, keys, dims)])
-    else:
-        joint = by_group
-    proportion = ind.statistic == "proportion"
-    rows = estimate_rows(
-        joint, run.rules, run.level, ci=run.ci_method(ind), unit=ind.unit,
-        multiplier=ind.multiplier, proportion=proportion, has_variance=run.has_variance,
-    )  # fmt: skip
-    group = rows.pop(status)
-    is_migrant = group[: len(by_group)] == 1
-    mig_pos = np.flatnonzero(is_migrant)
-    if ind.reference_group == "total":
-        ref_pos = np.arange(len(by_group), len(joint))
-    else:
-        ref_pos = np.flatnonzero(~is_migrant)
-    parts = []
-    if ind.reports("migrant"):
-        parts.append(labelled(take(rows, mig_pos), population=migrant_label))
-    if ind.reports("reference"):
-        parts.append(labelled(take(rows, ref_pos), population=reference_label))
-    if ind.reports(NOT_STATED_SHARE):
-        parts.append(run.not_stated_rows(ind.population, ind.migrant_criterion, keys, dims))
-    parts += comparison_rows(ind, joint, rows, mig_pos, ref_pos, keys, kinds, run.level)
-    block = pd.DataFrame(join(parts))
-    for dim in dict.fromkeys((*DIMENSIONS, *dims)):  # the core four, and optional ones asked for
-        if dim not in block.columns:
-            block[dim] = TOTAL
-    return block
+    by_group = run.estimate(ind, [*keys, run.status(ind.migrant_criterion)], dims)
+    if ind.reference_group != "total":
+        return by_group, len(by_group)
+    return Estimates.concat([by_group, run.estimate(ind, keys, dims)]), len(by_group)
+
+
+def _with_dims(block: Block, position: int, dims: Sequence[str]) -> Block:
+    """``block`` (rows of one breakdown) with ``_T`` for the dimensions it leaves out, and
+    the breakdown's position."""
+    n = len(next(iter(block.values())))
+    out = {**block, **{d: constant(TOTAL, n) for d in dims if d not in block}}
+    out[_BREAKDOWN] = np.full(n, position, dtype=np.int64)
+    return out
 
 
 def survey_indicator(
     ind: Indicator, run: SurveyRun, dims: Sequence[str], kinds: Sequence[str]
 ) -> pd.DataFrame:
-    """Result rows of a survey indicator for every subset of ``dims``."""
+    """Result rows of a survey indicator for every subset of ``dims``: per breakdown, both
+    groups, the not-stated share and the comparisons, in that order."""
     subsets = [s for size in range(len(dims) + 1) for s in itertools.combinations(dims, size)]
-    parts = [_breakdown(ind, run, subsets[0], dims, kinds)]  # fills the caches they share
+    parts = [_estimates(ind, run, subsets[0], dims)]  # fills the caches they share
     if BREAKDOWN_THREADS > 1 and len(subsets) > 2:
         with ThreadPoolExecutor(BREAKDOWN_THREADS) as pool:
-            parts += pool.map(lambda s: _breakdown(ind, run, s, dims, kinds), subsets[1:])
+            parts += pool.map(lambda s: _estimates(ind, run, s, dims), subsets[1:])
     else:
-        parts += [_breakdown(ind, run, s, dims, kinds) for s in subsets[1:]]
+        parts += [_estimates(ind, run, s, dims) for s in subsets[1:]]
+    joint = Estimates.concat([est for est, _ in parts])
+    labels = join(
+        [_with_dims(label_block(est.labels), i, dims) for i, (est, _) in enumerate(parts)]
+    )
+    rows = estimate_rows(
+        joint, run.rules, run.level, ci=run.ci_method(ind), unit=ind.unit,
+        multiplier=ind.multiplier, proportion=ind.statistic == "proportion",
+        has_variance=run.has_variance, labels=labels,
+    )  # fmt: skip
+    group = rows.pop(run.status(ind.migrant_criterion))
+    mig_pos, ref_pos = _group_positions(ind, parts, group)
+    migrant_label, reference_label = ind.group_labels
+    blocks = []
+    if ind.reports("migrant"):
+        blocks.append(labelled(take(rows, mig_pos), population=migrant_label))
+    if ind.reports("reference"):
+        blocks.append(labelled(take(rows, ref_pos), population=reference_label))
+    if ind.reports(NOT_STATED_SHARE):
+        for i, subset in enumerate(subsets):
+            keys = [*KEYS, *subset]
+            share = run.not_stated_rows(ind.population, ind.migrant_criterion, keys, dims)
+            blocks.append(_with_dims(share, i, dims))
+    keys = [*KEYS, *dims, _BREAKDOWN]  # comparisons within a breakdown
+    blocks += comparison_rows(ind, joint, rows, mig_pos, ref_pos, keys, kinds, run.level)
     run.release(ind, dims)
-    result = pd.concat(parts, ignore_index=True)
+    block = join(blocks)
+    order = np.argsort(block.pop(_BREAKDOWN).astype(np.int64), kind="stable")
+    n = len(order)
+    block = {c: v[order] for c, v in block.items()}
+    for dim in dict.fromkeys((*DIMENSIONS, *dims)):  # the core four, and optional ones asked for
+        if dim not in block:
+            block[dim] = constant(TOTAL, n)
     # the dtype aggregate sources use too (they have no case counts), so parts concatenate alike
-    result["n_unweighted"] = result["n_unweighted"].astype("Int64")
-    result["indicator_id"] = ind.id
-    result["type"] = ind.type
-    result["right"] = ind.right
-    result["attribute"] = ind.attribute
-    result["source"] = run.source
-    return result
+    block["n_unweighted"] = pd.array(block["n_unweighted"], dtype="Int64")
+    for col, value in (
+        ("indicator_id", ind.id), ("type", ind.type), ("right", ind.right),
+        ("attribute", ind.attribute), ("source", run.source),
+    ):  # fmt: skip
+        block[col] = constant(value, n)
+    return pd.DataFrame(block)
+
+
+def _group_positions(
+    ind: Indicator, parts: Sequence[tuple[Estimates, int]], group: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions, in the joined estimates, of the migrant cells and of the reference cells
+    (the non-migrant cells, or the totals when the reference group is everyone)."""
+    mig, ref = [], []
+    start = 0
+    for est, n_by_group in parts:
+        is_migrant = group[start : start + n_by_group] == 1
+        mig.append(start + np.flatnonzero(is_migrant))
+        if ind.reference_group == "total":
+            ref.append(np.arange(start + n_by_group, start + len(est)))
+        else:
+            ref.append(start + np.flatnonzero(~is_migrant))
+        start += len(est)
+    return np.concatenate(mig), np.concatenate(ref)

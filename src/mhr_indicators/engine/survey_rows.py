@@ -22,13 +22,16 @@ def estimate_rows(
     proportion: bool,
     has_variance: bool,
     withhold: bool = True,
+    labels: Block | None = None,
 ) -> Block:
     """Result rows of every cell of ``est`` in the indicator's unit, with their flags.
 
     ``rules`` and ``level`` are the run's reliability rules and confidence level, ``ci`` the
     interval method; ``has_variance`` is False for a design without variance (flag ``N``).
     With ``withhold=False`` (data-quality rows such as the not-stated share) a value the rules
-    would withhold is published with the flag ``U`` instead.
+    would withhold is published with the flag ``U`` instead. ``labels`` replaces the
+    cells' labels (e.g. those of several breakdowns joined, with ``_T`` where one leaves a
+    dimension out).
     """
     cols = est.columns(ci, level)
     n = len(est)
@@ -47,7 +50,7 @@ def estimate_rows(
     flag, suppressed = assess(work, rules)
     if not withhold:
         flag, suppressed = np.where(suppressed, "U", flag), np.zeros_like(suppressed)
-    block = label_block(est.labels)
+    block = label_block(est.labels) if labels is None else dict(labels)
     for col in ("value", "se", "ci_lower", "ci_upper", "cv", "n_unweighted", "n_weighted"):
         block[col] = work[col]
     block["unit"] = constant(unit, n)

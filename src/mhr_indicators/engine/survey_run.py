@@ -42,7 +42,7 @@ class SurveyRun:
         self.level = level
         self.source = source
         self._failures: dict[str, pd.DataFrame] = {}
-        self._domains: dict[str | None, np.ndarray] = {}
+        self._domains: dict[str | None, np.ndarray] = {}  # population -> its rows, as bits
         self._identities: dict[str | None, str] = {}  # population -> digest of its rows
         self._sums: dict[tuple, CellSums] = {}
         self._users: dict[tuple, int] = {}  # indicators still to use each population's sums
@@ -60,7 +60,11 @@ class SurveyRun:
         status not stated), so that the cell sums of one population serve every indicator;
         count the indicators of each population (its cells are freed after the last). An
         indicator whose columns are missing is left to fail on its own turn. Then
-        :meth:`check_columns` checks every column they read."""
+        :meth:`check_columns` checks every column they read.
+
+        Each population's filter is evaluated here, once: populations selecting the same
+        rows are then known to be one (:meth:`identity`) before any is estimated, so their
+        cells are made once and freed after the last indicator of any of them."""
         wanted = self._wanted
         for ind in indicators:
             if "survey" not in ind.source_kind or not ind.migrant_criterion:
@@ -70,9 +74,9 @@ class SurveyRun:
             try:
                 self.status_missing(ind.migrant_criterion)
                 self.variables(ind)
+                key = self._key(ind.population, ind.migrant_criterion, breakdown_dims(ind, dims))
             except MhrError:
                 continue
-            key = self._key(ind.population, ind.migrant_criterion, breakdown_dims(ind, dims))
             self._users[key] = self._users.get(key, 0) + 1
             wanted += [*ind.required_columns, *breakdown_dims(ind, dims)]
             wanted += criterion_columns(ind.migrant_criterion)
@@ -98,6 +102,8 @@ class SurveyRun:
             self._ahead = None
         if ind is None or READ_AHEAD_THREADS == 0:
             return
+        if ind.population not in self._identities:
+            return  # not counted by prepare (its turn reports why)
         dims = breakdown_dims(ind, dims)
         if self._key(ind.population, ind.migrant_criterion, dims) not in self._users:
             return
@@ -122,7 +128,9 @@ class SurveyRun:
         self._ahead = None
 
     def _key(self, population: str | None, criterion: str, dims: Sequence[str]) -> tuple:
-        return (population, criterion, tuple(dims))
+        """What the cells of a population are made of: its rows, the migrant criterion and
+        the breakdown's dimensions."""
+        return (self.identity(population), criterion, tuple(dims))
 
     @property
     def has_variance(self) -> bool:
@@ -157,15 +165,18 @@ class SurveyRun:
         )
 
     def domain(self, population: str | None) -> np.ndarray:
-        """Rows of a spec's population filter, evaluated once while its indicators run."""
-        rows = self._domains.get(population)
-        if rows is None:
-            if population:
-                frame = self._frame(parse_filter(population).columns)
-                rows = evaluate_filter(population, frame)
-            else:
-                rows = np.ones(self.design.n_rows, dtype=bool)
-            self._domains[population] = rows
+        """Rows of a spec's population filter, evaluated once per call (and kept as bits,
+        an eighth of a byte per row, with the digest of them that is its :meth:`identity`)."""
+        packed = self._domains.get(population)
+        if packed is not None:
+            return np.unpackbits(packed, count=self.design.n_rows).view(bool)
+        if population:
+            rows = evaluate_filter(population, self._frame(parse_filter(population).columns))
+        else:
+            rows = np.ones(self.design.n_rows, dtype=bool)
+        packed = np.packbits(rows)
+        self._identities[population] = hashlib.blake2b(packed, digest_size=16).hexdigest()
+        self._domains[population] = packed
         return rows
 
     def check(self, columns: Sequence[str]) -> None:
@@ -233,12 +244,9 @@ class SurveyRun:
         filters select the same persons (``age >= 15 and x is not missing`` and ``... and y is
         not missing`` where neither is missing) are one: their cells, sums and not-stated
         share are made once."""
-        ident = self._identities.get(population)
-        if ident is None:
-            rows = np.packbits(self.domain(population))
-            ident = hashlib.blake2b(rows, digest_size=16).hexdigest()
-            self._identities[population] = ident
-        return ident
+        if population not in self._identities:
+            self.domain(population)
+        return self._identities[population]
 
     def sums(self, population: str | None, criterion: str, dims: Sequence[str]) -> CellSums:
         """The finest cells of a population (area, period, the breakdown's dimensions, migrant
@@ -336,8 +344,8 @@ class SurveyRun:
 
     def release(self, ind: Indicator, dims: Sequence[str]) -> None:
         """Free the sums of an indicator's own variables once its rows are made, and the cells
-        of its population once no later indicator needs them (nor one whose population is
-        known to select the same rows)."""
+        of its population once no later indicator needs them (nor one whose population
+        selects the same rows)."""
         key = self._key(ind.population, ind.migrant_criterion, dims)
         if ind.statistic != "quantile":
             variable, kwargs = self.variables(ind)
@@ -348,14 +356,8 @@ class SurveyRun:
         self._users[key] = self._users.get(key, 1) - 1
         if self._users[key] > 0:
             return
-        users = [k for k, n in list(self._users.items()) if n > 0]  # a snapshot: threads
-        ident = self.identity(ind.population)
-        if not any(self._identities.get(k[0]) == ident and k[1:] == key[1:] for k in users):
-            mine = (ident, *key[1:])  # and no known population with the same rows needs them
-            for cached in [k for k in list(self._sums) if k[:3] == mine]:
-                self._sums.pop(cached, None)
-        if not any(k[0] == ind.population for k in users):
-            self._domains.pop(ind.population, None)
+        for cached in [k for k in list(self._sums) if k[:3] == key]:
+            self._sums.pop(cached, None)
 
     def not_stated_rows(
         self, population: str | None, criterion: str, by: list[str], dims: Sequence[str]
