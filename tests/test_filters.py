@@ -7,12 +7,15 @@ import pandas as pd
 import pytest
 
 from mhr_indicators import ColumnNotFoundError, FilterError, parse_filter
-from mhr_indicators.filters import evaluate_filter
+from mhr_indicators.filters import evaluate_filter, truth_values
+from mhr_indicators.survey.cells import factorize_column
 
 
-@pytest.fixture()
-def df() -> pd.DataFrame:
-    return pd.DataFrame(
+@pytest.fixture(params=["values", "codes"])
+def df(request) -> pd.DataFrame:
+    """The test frame; under ``codes`` its text columns are tested through their integer
+    codes (as a survey design gives them), which must select the same rows."""
+    frame = pd.DataFrame(
         {
             "age": [10, 15, 40, 64, 65, np.nan],
             "sex": ["F", "M", "F", None, "M", "F"],
@@ -22,10 +25,13 @@ def df() -> pd.DataFrame:
             "flag": [True, False, True, True, False, False],
         }
     )
+    frame.attrs["codes"] = request.param == "codes"
+    return frame
 
 
 def ev(text, df):
-    return evaluate_filter(text, df).tolist()
+    codes = (lambda col: factorize_column(df[col])) if df.attrs.get("codes") else None
+    return evaluate_filter(text, df, codes=codes).tolist()
 
 
 def test_comparisons_and_between(df):
@@ -108,3 +114,29 @@ def test_type_mismatch_and_unknown_column(df):
         evaluate_filter("sex == 1", df)
     with pytest.raises(ColumnNotFoundError, match="'agee'"):
         evaluate_filter("agee > 1", df)
+
+
+def test_text_tests_through_codes_match_the_values():
+    frame = pd.DataFrame(
+        {
+            "status": pd.Series(["employed", None, "unemployed", "employed"], dtype="str"),
+            "mixed": pd.Series(["a", 1, None, "a"], dtype=object),  # cannot be sorted
+        }
+    )
+    asked = []
+
+    def codes(col):
+        asked.append(col)
+        return factorize_column(frame[col])
+
+    def both(text):
+        return evaluate_filter(text, frame, codes=codes).tolist()
+
+    assert both("'employed' == status") == [True, False, False, True]
+    assert both("status != 'employed'") == [False, False, True, False]
+    assert both("status in ('unemployed', 'retired')") == [False, False, True, False]
+    assert both("status not in ('retired')") == [True, False, True, True]
+    assert both("mixed == 'a'") == [True, False, False, True]  # compared as values
+    assert set(asked) == {"status", "mixed"}
+    unknown_kept = truth_values("status == 'employed'", frame, codes).tolist()
+    assert unknown_kept[0] == 1.0 and np.isnan(unknown_kept[1]) and unknown_kept[2:] == [0.0, 1.0]

@@ -171,7 +171,8 @@ class SurveyRun:
         if packed is not None:
             return np.unpackbits(packed, count=self.design.n_rows).view(bool)
         if population:
-            rows = evaluate_filter(population, self._frame(parse_filter(population).columns))
+            frame = self._frame(parse_filter(population).columns)
+            rows = evaluate_filter(population, frame, codes=self.design.codes)
         else:
             rows = np.ones(self.design.n_rows, dtype=bool)
         packed = np.packbits(rows)
@@ -229,7 +230,7 @@ class SurveyRun:
         if name not in self._numerators:
             return None
         text = self._numerators[name]
-        return truth_values(text, self._frame(parse_filter(text).columns))
+        return truth_values(text, self._frame(parse_filter(text).columns), self.design.codes)
 
     def _read_variable(self, sums: CellSums, ind: Indicator) -> tuple[str, dict]:
         """Read the indicator's variable into the population's sums (once); its name and
@@ -301,12 +302,10 @@ class SurveyRun:
             self._failures[col] = self._rows_failing(col, mine)
 
     def _distinct(self, column: str) -> np.ndarray:
-        """A column's distinct values (missing included), in order of first appearance."""
+        """A column's distinct values (missing included), in order of first appearance (the
+        order of :func:`pandas.factorize`, by which failing values are traced back to rows)."""
         values = self._frame([column])[column]
-        codes, _ = pd.factorize(values, use_na_sentinel=False)
-        first = np.full(codes.max() + 1 if len(codes) else 0, -1, dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(codes))[::-1]
-        return values.take(first).to_numpy()  # never the whole column
+        return pd.Series(pd.unique(values), dtype=values.dtype).to_numpy()
 
     def _rows_failing(self, column: str, found: pd.DataFrame) -> pd.DataFrame:
         """Every row whose value of ``column`` is among the failing distinct values."""

@@ -33,8 +33,13 @@ class Cells:
 
 
 def factorize_column(values) -> tuple[np.ndarray, pd.Index]:
-    """Sorted codes of a column (-1 for missing) and its levels."""
-    return pd.factorize(values, sort=True, use_na_sentinel=True)
+    """Sorted codes of a column (-1 for missing) and its levels; the codes in the narrowest
+    integer type that holds them and one more level (a byte per row for a column of codes)."""
+    codes, levels = pd.factorize(values, sort=True, use_na_sentinel=True)
+    for narrow in (np.int8, np.int16, np.int32):
+        if len(levels) < np.iinfo(narrow).max:
+            return codes.astype(narrow), levels
+    return codes, levels
 
 
 @dataclass(frozen=True)

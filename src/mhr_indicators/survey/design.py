@@ -225,6 +225,17 @@ class SurveyDesign(Estimators):
             column(self._data, c, "column")
         return self._data[list(columns)].copy(deep=not _PANDAS_COW)
 
+    def codes(self, name: str) -> tuple[np.ndarray, pd.Index]:
+        """A column's sorted integer codes (-1 where missing) and its levels, computed once
+        per design and shared by every breakdown and filter that reads the column.
+
+        Raises
+        ------
+        ColumnNotFoundError
+            When the data have no column ``name``.
+        """
+        return self._factorized(name)
+
     @property
     def n_rows(self) -> int:
         return len(self._data)
