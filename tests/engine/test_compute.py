@@ -105,6 +105,17 @@ def test_breakdowns_in_threads_give_the_rows_made_one_by_one(design, monkeypatch
     pd.testing.assert_frame_equal(threaded, alone, check_exact=True)
 
 
+def test_breakdowns_made_together_give_the_rows_made_one_at_a_time(design, monkeypatch):
+    from mhr_indicators.engine import survey_indicators
+
+    by = ["sex", "age_group", "sector"]
+    monkeypatch.setattr(survey_indicators, "BREAKDOWN_THREADS", 1)
+    together = compute(WORK, survey=design, by=by, comparisons=["gap", "ratio"]).table
+    monkeypatch.setattr(survey_indicators, "STACKED_BYTES", 0)  # each breakdown on its own
+    alone = compute(WORK, survey=design, by=by, comparisons=["gap", "ratio"]).table
+    pd.testing.assert_frame_equal(together, alone, check_exact=False, rtol=1e-12)
+
+
 def test_reading_ahead_gives_the_rows_and_issues_of_reading_on_each_turn(design, monkeypatch):
     from mhr_indicators.engine import survey_run
 

@@ -185,6 +185,19 @@ def test_replicate_variance_by_hand():
     assert centred["se"] == pytest.approx(math.sqrt(2 / 3 * ((reps - reps.mean()) ** 2).sum()))
 
 
+def test_estimates_report_the_memory_their_covariance_needs(tiny):
+    # replicate design: 2 cells by 3 replicates (8-byte floats), plus 5 arrays of 2 figures
+    df = pd.DataFrame({"w": [1.0, 1, 2], "y": [2.0, 4, 6], "g": ["a", "a", "b"]})
+    reps = {f"r{k}": [1.5, 1.5, 1.5] for k in range(1, 4)}
+    d = SurveyDesign(df.assign(**reps), weights="w", replicate_weights=list(reps), method="JK1")
+    assert d.estimate("mean", "y", by="g").nbytes == 2 * 3 * 8 + 5 * 2 * 8
+    # linearisation: the cells' score totals per PSU (sex F: a b d e; M: a c d), as a sparse
+    # matrix of 7 doubles and 7 int32 positions plus 3 row offsets
+    design = SurveyDesign(tiny, weights="w", strata="stratum", psu="psu")
+    by_sex = design.estimate("mean", "y", by="sex")
+    assert by_sex.nbytes == 7 * (8 + 4) + 3 * 4 + 5 * 2 * 8
+
+
 @pytest.mark.parametrize(
     ("method", "kw", "scale"),
     [

@@ -30,11 +30,15 @@ from .survey_run import KEYS, SurveyRun, breakdown_dims
 
 __all__ = ["KEYS", "SurveyRun", "breakdown_dims", "survey_indicator"]
 
-#: Breakdowns of an indicator estimated at once, in threads: the compiled loops over the pairs
-#: release the GIL, so a second core adds up one breakdown's pairs while the first prepares
-#: another's. The results do not depend on it (each breakdown is estimated alone, and the rows
-#: keep their order); 1 estimates them one by one.
+#: Groups of an indicator's breakdowns made at once, in threads: the compiled loops (sums over
+#: the pairs, products of scores) release the GIL, so a second core runs one group's loops
+#: while the first builds another's rows. The results do not depend on it (each breakdown is
+#: estimated alone, and the rows keep their order); 1 makes them one group.
 BREAKDOWN_THREADS = min(2, os.cpu_count() or 1)
+#: The rows of an indicator's breakdowns are made together (the work per call, not per cell, is
+#: then done once) until their estimates hold this many bytes (their scores per PSU grow with
+#: the sample: all four dimensions of a census sample are made a few breakdowns at a time).
+STACKED_BYTES = 32 * 2**20
 #: The label column that tells the breakdowns apart while their rows are made together.
 _BREAKDOWN = "__breakdown"
 
@@ -66,38 +70,18 @@ def survey_indicator(
     """Result rows of a survey indicator for every subset of ``dims``: per breakdown, both
     groups, the not-stated share and the comparisons, in that order."""
     subsets = [s for size in range(len(dims) + 1) for s in itertools.combinations(dims, size)]
-    parts = [_estimates(ind, run, subsets[0], dims)]  # fills the caches they share
-    if BREAKDOWN_THREADS > 1 and len(subsets) > 2:
-        with ThreadPoolExecutor(BREAKDOWN_THREADS) as pool:
-            parts += pool.map(lambda s: _estimates(ind, run, s, dims), subsets[1:])
+    made = {0: _estimates(ind, run, subsets[0], dims)}  # fills the caches they share
+    rest = list(range(1, len(subsets)))
+    threads = max(1, min(BREAKDOWN_THREADS, len(rest)))
+    groups = [[0, *rest[0::threads]], *(rest[k::threads] for k in range(1, threads))]
+    work = [[(p, subsets[p], made.get(p)) for p in group] for group in groups]
+    if threads > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            done = list(pool.map(lambda g: _group_rows(ind, run, g, dims, kinds), work))
     else:
-        parts += [_estimates(ind, run, s, dims) for s in subsets[1:]]
-    joint = Estimates.concat([est for est, _ in parts])
-    labels = join(
-        [_with_dims(label_block(est.labels), i, dims) for i, (est, _) in enumerate(parts)]
-    )
-    rows = estimate_rows(
-        joint, run.rules, run.level, ci=run.ci_method(ind), unit=ind.unit,
-        multiplier=ind.multiplier, proportion=ind.statistic == "proportion",
-        has_variance=run.has_variance, labels=labels,
-    )  # fmt: skip
-    group = rows.pop(run.status(ind.migrant_criterion))
-    mig_pos, ref_pos = _group_positions(ind, parts, group)
-    migrant_label, reference_label = ind.group_labels
-    blocks = []
-    if ind.reports("migrant"):
-        blocks.append(labelled(take(rows, mig_pos), population=migrant_label))
-    if ind.reports("reference"):
-        blocks.append(labelled(take(rows, ref_pos), population=reference_label))
-    if ind.reports(NOT_STATED_SHARE):
-        for i, subset in enumerate(subsets):
-            keys = [*KEYS, *subset]
-            share = run.not_stated_rows(ind.population, ind.migrant_criterion, keys, dims)
-            blocks.append(_with_dims(share, i, dims))
-    keys = [*KEYS, *dims, _BREAKDOWN]  # comparisons within a breakdown
-    blocks += comparison_rows(ind, joint, rows, mig_pos, ref_pos, keys, kinds, run.level)
+        done = [_group_rows(ind, run, work[0], dims, kinds)]
     run.release(ind, dims)
-    block = join(blocks)
+    block = join([b for blocks in done for b in blocks])
     order = np.argsort(block.pop(_BREAKDOWN).astype(np.int64), kind="stable")
     n = len(order)
     block = {c: v[order] for c, v in block.items()}
@@ -112,6 +96,67 @@ def survey_indicator(
     ):  # fmt: skip
         block[col] = constant(value, n)
     return pd.DataFrame(block)
+
+
+def _group_rows(
+    ind: Indicator,
+    run: SurveyRun,
+    group: Sequence[tuple[int, tuple[str, ...], tuple[Estimates, int] | None]],
+    dims: Sequence[str],
+    kinds: Sequence[str],
+) -> list[Block]:
+    """The rows of a group of breakdowns (position, dimensions, estimates if made): their
+    estimates are made one after another and their rows together, a batch at a time (until
+    the estimates held reach :data:`STACKED_BYTES`)."""
+    blocks: list[Block] = []
+    batch: list = []
+    held = 0
+    for position, subset, made in group:
+        part = made or _estimates(ind, run, subset, dims)
+        batch.append((position, subset, part))
+        held += part[0].nbytes
+        if held > STACKED_BYTES:  # their estimates are freed once their rows are made
+            blocks += _batch_rows(ind, run, batch, dims, kinds)
+            batch, held = [], 0
+    if batch:
+        blocks += _batch_rows(ind, run, batch, dims, kinds)
+    return blocks
+
+
+def _batch_rows(
+    ind: Indicator,
+    run: SurveyRun,
+    batch: Sequence[tuple[int, tuple[str, ...], tuple[Estimates, int]]],
+    dims: Sequence[str],
+    kinds: Sequence[str],
+) -> list[Block]:
+    """The rows of some breakdowns, made together: their estimates joined, their flags,
+    groups, not-stated shares and comparisons (within a breakdown), each row labelled with
+    its breakdown's position."""
+    parts = [part for _, _, part in batch]
+    joint = Estimates.concat([est for est, _ in parts])
+    labels = join([_with_dims(label_block(est.labels), pos, dims) for pos, _, (est, _) in batch])
+    rows = estimate_rows(
+        joint, run.rules, run.level, ci=run.ci_method(ind), unit=ind.unit,
+        multiplier=ind.multiplier, proportion=ind.statistic == "proportion",
+        has_variance=run.has_variance, labels=labels,
+    )  # fmt: skip
+    group = rows.pop(run.status(ind.migrant_criterion))
+    mig_pos, ref_pos = _group_positions(ind, parts, group)
+    migrant_label, reference_label = ind.group_labels
+    blocks = []
+    if ind.reports("migrant"):
+        blocks.append(labelled(take(rows, mig_pos), population=migrant_label))
+    if ind.reports("reference"):
+        blocks.append(labelled(take(rows, ref_pos), population=reference_label))
+    if ind.reports(NOT_STATED_SHARE):
+        for pos, subset, _ in batch:
+            keys = [*KEYS, *subset]
+            share = run.not_stated_rows(ind.population, ind.migrant_criterion, keys, dims)
+            blocks.append(_with_dims(share, pos, dims))
+    keys = [*KEYS, *dims, _BREAKDOWN]  # comparisons within a breakdown
+    blocks += comparison_rows(ind, joint, rows, mig_pos, ref_pos, keys, kinds, run.level)
+    return blocks
 
 
 def _group_positions(

@@ -94,6 +94,21 @@ class Estimates:
     def __len__(self) -> int:
         return len(self._est.value)
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the estimates, mostly what their covariance is computed from (the
+        cells' scores per PSU, or their replicate estimates): to bound how many are kept at
+        once."""
+        e = self._est
+        held = sum(
+            m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
+            for m in (e.scores, e.present)
+            if m is not None
+        )
+        if e.replicates is not None:
+            held += e.replicates.nbytes
+        return held + 5 * e.value.nbytes
+
     def __repr__(self) -> str:
         by = ", ".join(map(str, self._est.labels.columns)) or "the whole domain"
         e = self._est
