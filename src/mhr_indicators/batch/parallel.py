@@ -10,8 +10,9 @@ With ``jobs=1`` every input is computed in the job's own process, one after the 
 - each input's peak memory is that of its own process, and its memory is returned to the
   system when it ends.
 
-Workers start from a fork server that has imported the library once (``spawn`` where there is
-none, as on Windows), never by forking the job's process, which may hold threads. Outcomes are
+Workers start from a fork server that has imported the library and warmed it up once
+(:mod:`.warm`: the schemas built, the compiled loops loaded; ``spawn`` where there is no fork
+server, as on Windows), never by forking the job's process, which may hold threads. Outcomes are
 given in the order inputs finish; the job puts them back in the config's order. A progress bar
 (tqdm, on standard error) appears when the run lasts more than a few seconds and standard error
 is a terminal.
@@ -20,6 +21,7 @@ is a terminal.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -44,8 +46,19 @@ def _context() -> multiprocessing.context.BaseContext:
         method = "forkserver" if "forkserver" in methods else "spawn"
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
-        ctx.set_forkserver_preload(["mhr_indicators.batch.worker"])
+        ctx.set_forkserver_preload(["mhr_indicators.batch.warm"])
     return ctx
+
+
+def _share_cores(threads: int) -> None:
+    """In a worker: use at most ``threads`` threads (the cores left to each of the job's
+    workers), so that N workers do not run N times the engine's threads on the same cores."""
+    from ..engine import survey_indicators, survey_run
+
+    survey_indicators.BREAKDOWN_THREADS = min(survey_indicators.BREAKDOWN_THREADS, threads)
+    survey_run.CHECK_THREADS = min(survey_run.CHECK_THREADS, threads)
+    if threads < 2:  # the thread reading ahead is a second one
+        survey_run.READ_AHEAD_THREADS = 0
 
 
 def _died(task: InputTask, exc: BaseException) -> InputOutcome:
@@ -63,13 +76,16 @@ def _died(task: InputTask, exc: BaseException) -> InputOutcome:
 
 def _in_workers(tasks: Sequence[InputTask], jobs: int) -> Iterator[tuple[int, InputOutcome]]:
     ctx = _context()
+    threads = max(1, (os.cpu_count() or 1) // jobs)
     waiting = list(enumerate(tasks))
     running: dict[Future, tuple[int, ProcessPoolExecutor]] = {}
     try:
         while waiting or running:
             while waiting and len(running) < jobs:
                 index, task = waiting.pop(0)
-                pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+                pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=ctx, initializer=_share_cores, initargs=(threads,)
+                )
                 running[pool.submit(run_input, task)] = (index, pool)
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
