@@ -3,7 +3,7 @@
 A survey indicator makes many small groups of rows (each group, the not-stated share and each
 comparison, in every breakdown). Building a pandas frame for each costs more than the estimates
 themselves, so the engine holds each group as a *block* — a dict of equally long NumPy arrays,
-one per column — and makes one frame per breakdown from the joined blocks.
+one per column — and makes one frame per indicator from the joined blocks.
 """
 
 from __future__ import annotations
@@ -17,14 +17,6 @@ Block = dict[str, np.ndarray]
 
 #: The columns a suppressed row withholds.
 WITHHELD = ("value", "se", "ci_lower", "ci_upper", "cv")
-
-
-def label_block(labels: pd.DataFrame) -> Block:
-    """The columns of a labels frame as object arrays (codes stay Python strings).
-
-    Read by position (``items``): looking a column up by name in a new frame first builds
-    the lookup table of its column index, which costs more than the column itself."""
-    return {str(c): values.to_numpy(dtype=object) for c, values in labels.items()}
 
 
 def constant(value, n: int) -> np.ndarray:
@@ -97,11 +89,12 @@ def match(**groups: tuple[list[tuple], np.ndarray]) -> dict[str, np.ndarray]:
     return result
 
 
-def keys_frame(keys: Sequence[str], matched: list[tuple]) -> pd.DataFrame:
-    """Labels of matched cells as a frame with columns ``keys``."""
-    if not keys:
-        return pd.DataFrame(index=pd.RangeIndex(len(matched)))
+def keys_block(keys: Sequence[str], matched: list[tuple]) -> Block:
+    """Labels of matched cells as a block with columns ``keys``."""
     columns = list(zip(*matched, strict=True)) if matched else [() for _ in keys]
-    return pd.DataFrame(
-        {k: np.asarray(col, dtype=object) for k, col in zip(keys, columns, strict=True)}
-    )
+    return {k: np.asarray(col, dtype=object) for k, col in zip(keys, columns, strict=True)}
+
+
+def unlabelled(n: int) -> pd.DataFrame:
+    """Labels of ``n`` cells whose labels the engine keeps in blocks (no columns)."""
+    return pd.DataFrame(index=pd.RangeIndex(n))

@@ -28,7 +28,7 @@ import numpy as np
 from ..catalogue.spec import Indicator
 from ..survey import Estimates
 from ..vocab import COMPARISONS, INTERSECTIONAL, NOT_APPLICABLE
-from .blocks import Block, constant, keys_frame, label_block, match, row_keys, take, withhold
+from .blocks import Block, constant, keys_block, match, row_keys, take, unlabelled, withhold
 from .quality import combine
 
 
@@ -107,11 +107,11 @@ def comparison_rows(
     """
     out = []
     pairs = match(m=_cells(rows, mig_pos, keys), r=_cells(rows, ref_pos, keys))
-    pair_labels = keys_frame(keys, pairs["_keys"])
+    pair_labels = keys_block(keys, pairs["_keys"])
     for kind in (k for k in kinds if k in COMPARISONS):
         pm, pr = pairs["m"], pairs["r"]
-        est = joint.compare(pm, pr, kind, labels=pair_labels)
-        out.append(_rows(est, kind, ind, [pm, pr], label_block(pair_labels), rows, level))
+        est = joint.compare(pm, pr, kind, labels=unlabelled(len(pm)))
+        out.append(_rows(est, kind, ind, [pm, pr], pair_labels, rows, level))
     wanted = [k for k in kinds if k in INTERSECTIONAL]
     if not wanted or "sex" not in keys:
         return out
@@ -129,16 +129,16 @@ def comparison_rows(
     }
     for kind in wanted:
         cells = match(**{g: groups[g] for g in needs[kind]})
-        labels = keys_frame(other, cells["_keys"]).assign(sex=NOT_APPLICABLE)
-        labels = labels[keys]
-        involved = [cells[g] for g in needs[kind]]
         k = len(cells["_keys"])
+        found = keys_block(other, cells["_keys"])
+        labels = {c: found[c] if c != "sex" else constant(NOT_APPLICABLE, k) for c in keys}
+        involved = [cells[g] for g in needs[kind]]
         if kind == "gap_difference":
             coefficients = np.zeros((k, len(joint)))
             for pos, sign in zip(involved, (1.0, -1.0, -1.0, 1.0), strict=True):
                 coefficients[np.arange(k), pos] += sign
-            est = joint.contrast(coefficients, labels=labels)
+            est = joint.contrast(coefficients, labels=unlabelled(k))
         else:
-            est = joint.compare(involved[0], involved[1], "gap", labels=labels)
-        out.append(_rows(est, kind, ind, involved, label_block(labels), rows, level))
+            est = joint.compare(involved[0], involved[1], "gap", labels=unlabelled(k))
+        out.append(_rows(est, kind, ind, involved, labels, rows, level))
     return out

@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -23,7 +22,7 @@ import pandas as pd
 from ..catalogue.spec import Indicator
 from ..survey import Estimates
 from ..vocab import DIMENSIONS, NOT_STATED_SHARE, TOTAL
-from .blocks import Block, constant, join, label_block, take
+from .blocks import Block, constant, join, take, unlabelled
 from .comparisons import comparison_rows
 from .survey_rows import estimate_rows, labelled
 from .survey_run import KEYS, SurveyRun, breakdown_dims
@@ -76,8 +75,8 @@ def survey_indicator(
     groups = [[0, *rest[0::threads]], *(rest[k::threads] for k in range(1, threads))]
     work = [[(p, subsets[p], made.get(p)) for p in group] for group in groups]
     if threads > 1:
-        with ThreadPoolExecutor(threads) as pool:
-            done = list(pool.map(lambda g: _group_rows(ind, run, g, dims, kinds), work))
+        pool = run.workers(BREAKDOWN_THREADS)
+        done = list(pool.map(lambda g: _group_rows(ind, run, g, dims, kinds), work))
     else:
         done = [_group_rows(ind, run, work[0], dims, kinds)]
     run.release(ind, dims)
@@ -134,8 +133,9 @@ def _batch_rows(
     groups, not-stated shares and comparisons (within a breakdown), each row labelled with
     its breakdown's position."""
     parts = [part for _, _, part in batch]
-    joint = Estimates.concat([est for est, _ in parts])
-    labels = join([_with_dims(label_block(est.labels), pos, dims) for pos, _, (est, _) in batch])
+    labels = join([_with_dims(est.label_arrays(), pos, dims) for pos, _, (est, _) in batch])
+    n_cells = len(labels[_BREAKDOWN])
+    joint = Estimates.concat([est for est, _ in parts], labels=unlabelled(n_cells))  # kept above
     rows = estimate_rows(
         joint, run.rules, run.level, ci=run.ci_method(ind), unit=ind.unit,
         multiplier=ind.multiplier, proportion=ind.statistic == "proportion",

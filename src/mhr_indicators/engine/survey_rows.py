@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..survey import Estimates
-from .blocks import Block, constant, label_block
+from .blocks import Block, constant
 from .blocks import withhold as withhold_rows
 from .quality import QualityRules, assess, shown_interval
 
@@ -50,7 +50,7 @@ def estimate_rows(
     flag, suppressed = assess(work, rules)
     if not withhold:
         flag, suppressed = np.where(suppressed, "U", flag), np.zeros_like(suppressed)
-    block = label_block(est.labels) if labels is None else dict(labels)
+    block = est.label_arrays() if labels is None else dict(labels)
     for col in ("value", "se", "ci_lower", "ci_upper", "cv", "n_unweighted", "n_weighted"):
         block[col] = work[col]
     block["unit"] = constant(unit, n)

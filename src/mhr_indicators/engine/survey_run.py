@@ -50,6 +50,7 @@ class SurveyRun:
         self._numerators: dict[str, str] = {}  # name -> filter of the numerators given as filters
         self._not_stated: dict[tuple, Block] = {}  # the same for every indicator of a population
         self._reader: ThreadPoolExecutor | None = None
+        self._workers: ThreadPoolExecutor | None = None  # for breakdowns, kept for the call
         self._wanted: list[str] = []  # the columns the prepared indicators read
         self._locks: dict[tuple, threading.Lock] = {}
         self._locks_lock = threading.Lock()
@@ -120,11 +121,18 @@ class SurveyRun:
         except Exception:  # raised again, in context, on the indicator's own turn
             return
 
+    def workers(self, threads: int) -> ThreadPoolExecutor:
+        """Threads for an indicator's breakdowns, started once per call (not per indicator)."""
+        if self._workers is None:
+            self._workers = ThreadPoolExecutor(threads, "mhr-breakdowns")
+        return self._workers
+
     def close(self) -> None:
-        """Stop the thread that reads ahead (after the reading under way)."""
-        if self._reader is not None:
-            self._reader.shutdown(wait=True)
-            self._reader = None
+        """Stop the threads that read ahead and make breakdowns (after the work under way)."""
+        for pool in (self._reader, self._workers):
+            if pool is not None:
+                pool.shutdown(wait=True)
+        self._reader = self._workers = None
         self._ahead = None
 
     def _key(self, population: str | None, criterion: str, dims: Sequence[str]) -> tuple:

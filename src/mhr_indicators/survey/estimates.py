@@ -67,6 +67,11 @@ class Estimates:
     def labels(self) -> pd.DataFrame:
         return self._est.labels.copy()
 
+    def label_arrays(self) -> dict[str, np.ndarray]:
+        """The cells' labels as one object array per column (for callers assembling many
+        estimates into one table: no frame is copied)."""
+        return {str(c): v.to_numpy(dtype=object) for c, v in self._est.labels.items()}
+
     @property
     def value(self) -> np.ndarray:
         return self._est.value.copy()
@@ -230,9 +235,18 @@ class Estimates:
         return Estimates(self._est.take(np.asarray(rows, dtype=np.int64)), self.statistic)
 
     @classmethod
-    def concat(cls, parts: Sequence[Estimates]) -> Estimates:
+    def concat(cls, parts: Sequence[Estimates], labels: pd.DataFrame | None = None) -> Estimates:
         """Join estimates of several calls on the same design, keeping their joint covariance
-        (e.g. a group estimate and the total it is compared with)."""
+        (e.g. a group estimate and the total it is compared with).
+
+        Parameters
+        ----------
+        parts : list of Estimates
+            Estimates of one design.
+        labels : pandas.DataFrame, optional
+            The joined cells' labels, one row per cell (default: the parts' labels, stacked).
+            A caller that keeps the labels itself may pass a frame without columns.
+        """
         parts = list(parts)
         if not parts:
             raise ConfigurationError("concat needs at least one Estimates")
@@ -247,7 +261,12 @@ class Estimates:
                     "across designs is unknown"
                 )
         ests = [p._est for p in parts]
-        labels = pd.concat([e.labels for e in ests], ignore_index=True)
+        if labels is None:
+            labels = pd.concat([e.labels for e in ests], ignore_index=True)
+        elif len(labels) != sum(len(e.value) for e in ests):
+            raise ConfigurationError(
+                f"{len(labels)} label rows for {sum(len(e.value) for e in ests)} cells"
+            )
 
         def stack(name, how):
             items = [getattr(e, name) for e in ests]

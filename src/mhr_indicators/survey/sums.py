@@ -284,13 +284,13 @@ class CellSums:
         key = tuple(by)
         if key not in self._breakdowns:
             self._breakdowns[key] = self._make_coarse(by)
-        labels, ids = self._breakdowns[key]
-        return labels.copy(), ids
+        return self._breakdowns[key]  # shared: the estimates never change their labels
 
     def coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         """The cells of ``by`` (observed, sorted, no missing value) and the position of each
         finest cell among them (-1 where it has a missing value in ``by``)."""
-        return self._coarse(list(by))
+        labels, ids = self._coarse(list(by))
+        return labels.copy(), ids
 
     def _make_coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         unknown = [c for c in by if c not in self.by]
@@ -312,9 +312,15 @@ class CellSums:
         ids[complete] = inverse
         first = np.empty(len(present), dtype=np.int64)
         first[inverse[::-1]] = np.flatnonzero(complete)[::-1]
-        where = [self.by.index(c) for c in by]  # by position: cheaper than by name
-        labels = self.labels.iloc[first, where].reset_index(drop=True)
+        columns = self._label_columns()  # taken column by column: cheaper than a frame's iloc
+        labels = pd.DataFrame({c: columns[c].take(first) for c in by}, copy=False)
         return labels, ids
+
+    def _label_columns(self) -> dict:
+        """The finest cells' label columns, as arrays of their own dtypes."""
+        if ("columns",) not in self._breakdowns:
+            self._breakdowns[("columns",)] = {c: v.array for c, v in self.labels.items()}
+        return self._breakdowns[("columns",)]
 
     def _label_codes(self) -> dict[str, tuple[np.ndarray, int]]:
         """Each column of the finest cells as sorted integer codes (-1 for a missing value)."""
