@@ -2,12 +2,13 @@
 
 For an indicator and each requested breakdown (every subset of ``by``; the dimensions left out
 are ``_T``), one call of :meth:`SurveyDesign.estimate` estimates the indicator in the cells of
-both groups at once, so their covariance is known. The estimates of all breakdowns are then
-joined (:meth:`Estimates.concat`) and their result rows, flags and comparisons (:mod:`.comparisons`,
-contrasts over those estimates, matched within a breakdown) are made once per indicator, not
-once per breakdown: that work is per call, not per cell. The share of the population whose
-migrant status is not stated is reported beside them. The engine uses only the public API of
-:mod:`mhr_indicators.survey`.
+both groups at once, so their covariance is known. The estimates of several breakdowns are
+then joined (:meth:`Estimates.concat`) and their result rows, flags and comparisons
+(:mod:`.comparisons`, contrasts over those estimates, matched within a breakdown) made together,
+in batches whose scores stay under :data:`STACKED_BYTES`: that work is per call, not per cell,
+so it is done a few times per indicator rather than once per breakdown. The share of the
+population whose migrant status is not stated is reported beside them. The engine uses only
+the public API of :mod:`mhr_indicators.survey`.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ def survey_indicator(
         done = [_group_rows(ind, run, work[0], dims, kinds)]
     run.release(ind, dims)
     block = join([b for blocks in done for b in blocks])
+    if not block:  # nothing reported (no cell of any group)
+        return pd.DataFrame()
     order = np.argsort(block.pop(_BREAKDOWN).astype(np.int64), kind="stable")
     n = len(order)
     block = {c: v[order] for c, v in block.items()}
