@@ -10,7 +10,7 @@ replaced by MyST Markdown made from the code:
     (``engine.dtypes``), the issues columns and the issue codes (``vocab.IssueCode``), and the
     columns of an estimator's table (``vocab.ESTIMATE_COLUMNS``);
 ``schemas``
-    the input schemas: the pandera models of ``prepare/schemas.py``, column by column;
+    the input schemas: the pandera schemas of ``prepare/schemas.py``, column by column;
 ``api-top``
     autodoc entries for every name of ``mhr_indicators.__all__``;
 ``api-module MODULE [MODULE ...]``
@@ -342,8 +342,7 @@ def _schemas() -> str:
     from mhr_indicators.prepare import schemas
 
     out = []
-    for kind, model in schemas.SCHEMAS.items():
-        schema = model.to_schema()
+    for kind, schema in schemas.SCHEMAS.items():
         rows = []
         for name, column in schema.columns.items():
             checks = [_check_text(c) for c in column.checks]
@@ -355,9 +354,9 @@ def _schemas() -> str:
                     "; ".join(checks),
                 ]
             )
-        doc = inspect.getdoc(model) or ""
+        doc = schema.description or ""
         out += [
-            f"## {kind}: `{model.__name__}`",
+            f"## {kind}: `{schema.title}`",
             "",
             doc.replace("\n", " "),
             "",

@@ -79,5 +79,6 @@ def test_the_generated_references_follow_the_code(site):
     code = '<code class="docutils literal notranslate"><span class="pre">{}</span>'
     assert all(code.format(c) in table for c in RESULT_COLUMNS)
     schemas = (site / "reference/schemas.html").read_text(encoding="utf-8")
-    for model in SCHEMAS.values():
-        assert model.__name__ in schemas
+    for schema in SCHEMAS.values():
+        assert schema.title in schemas
+        assert all(f'<span class="pre">{c}</span>' in schemas for c in schema.columns)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,3 +109,16 @@ def test_bad_mappings():
         harmonise(df, {"rename": {"b": "c"}})
     with pytest.raises(mhr.SpecError, match="unknown derivation kind 'square'"):
         harmonise(df, {"derive": [{"column": "x", "square": "a"}]})
+
+
+def test_validating_never_imports_dask():
+    # a DataFrameModel's conversion to a schema imports Dask's types when Dask is installed
+    # (about half a second on a process's first validation); the schemas are declared without it
+    code = (
+        "import sys, pandas as pd, mhr_indicators as mhr\n"
+        "mhr.validate(pd.DataFrame({'weight': [1.0], 'ref_area': ['XSY'], "
+        "'time_period': [2020]}), 'survey')\n"
+        "print('dask.dataframe' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

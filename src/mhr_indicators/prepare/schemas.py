@@ -1,6 +1,6 @@
-"""Canonical input schemas (pandera ``DataFrameModel`` classes) and their lazy validation.
+"""Canonical input schemas (pandera ``DataFrameSchema`` objects) and their lazy validation.
 
-Every input kind has one model: survey microdata, aggregate migrant stock, administrative counts
+Every input kind has one schema: survey microdata, aggregate migrant stock, administrative counts
 and treaty ratifications. Optional columns are checked when present; the columns an indicator needs
 are required only when that indicator is requested (:func:`validate` takes ``required=``).
 Validation is lazy and complete: one :class:`~mhr_indicators.errors.DataValidationError` lists
@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Optional
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from ..errors import ConfigurationError, DataValidationError
 from ..sources.areas import ISO3_PATTERN, ISO3166_2_PATTERN, is_ref_area, is_subdivision
@@ -46,9 +44,6 @@ URBANISATION = list(DIMENSION_CODES["urbanisation"])
 CITIZENSHIP_STATUS = list(DIMENSION_CODES["citizenship_status"])
 ZERO_ONE = [0, 1]
 
-# ``Optional`` is what pandera reads to make a column optional; keep it (not ``X | None``).
-# ruff: noqa: UP045
-
 
 def _assigned_subdivisions(series: pd.Series) -> pd.Series:
     """False for ISO 3166-2-shaped codes that ISO 3166-2 does not assign (checked once per code);
@@ -58,141 +53,164 @@ def _assigned_subdivisions(series: pd.Series) -> pd.Series:
     return ~series.astype(object).isin(bad)
 
 
-class SurveyMicrodata(pa.DataFrameModel):
-    """Person-level survey or census-sample microdata in canonical form."""
-
-    person_id: Optional[Series] = pa.Field(nullable=False)
-    weight: Series = pa.Field(gt=0)
-    stratum: Optional[Series] = pa.Field(nullable=False)
-    psu: Optional[Series] = pa.Field(nullable=False)
-    fpc: Optional[Series] = pa.Field(gt=0)
-    ref_area: Series = pa.Field(str_matches=REF_AREA)
-    time_period: Series = pa.Field(nullable=False)
-    age: Optional[Series] = pa.Field(ge=0, le=120, nullable=True)
-    age_group: Optional[Series] = pa.Field(str_matches=AGE_GROUP, nullable=True)
-    sex: Optional[Series] = pa.Field(isin=SEX, nullable=True)
-    country_of_birth: Optional[Series] = pa.Field(str_matches=ISO3, nullable=True)
-    citizenship: Optional[Series] = pa.Field(str_matches=ISO3, nullable=True)
-    born_abroad: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    foreign_citizen: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    legal_status: Optional[Series] = pa.Field(isin=LEGAL_STATUS, nullable=True)
-    citizenship_status: Optional[Series] = pa.Field(isin=CITIZENSHIP_STATUS, nullable=True)
-    disability: Optional[Series] = pa.Field(isin=DISABILITY, nullable=True)
-    urbanisation: Optional[Series] = pa.Field(isin=URBANISATION, nullable=True)
-    armed_forces: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    labour_status: Optional[Series] = pa.Field(isin=LABOUR_STATUS, nullable=True)
-    sector: Optional[Series] = pa.Field(isin=ISIC_SECTIONS, nullable=True)
-    informal: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    hours: Optional[Series] = pa.Field(ge=0, le=168, nullable=True)
-    earnings: Optional[Series] = pa.Field(ge=0, nullable=True)
-    hourly_earnings: Optional[Series] = pa.Field(ge=0, nullable=True)
-    education: Optional[Series] = pa.Field(isin=list(range(9)), nullable=True)
-    in_education: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    health_insurance: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    occupation: Optional[Series] = pa.Field(isin=list(range(10)), nullable=True)
-    temporary_contract: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    wants_more_hours: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    social_security_contributor: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    social_protection: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    at_risk_of_poverty: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    unmet_medical_need: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    good_health: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    feels_unsafe: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    experienced_discrimination: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    recruitment_cost_ratio: Optional[Series] = pa.Field(ge=0, nullable=True)
-    overcrowded: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    housing_cost_overburden: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    social_housing: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    union_member: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    # catalogue 2026.12.0: forced labour, domestic work, children, standard of living, violence
-    employee: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    recently_recruited: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    available_more_hours: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    forced_labour: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    documents_retained: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    below_minimum_wage: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    weekly_rest: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    child_labour: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    violence_victim: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    bias_crime_victim: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    partner_violence: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    food_insecure: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    food_assistance: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    safely_managed_water: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-    safely_managed_sanitation: Optional[Series] = pa.Field(isin=ZERO_ONE, nullable=True)
-
-    @pa.check("ref_area", name="assigned_subdivision")
-    @classmethod
-    def _ref_area_assigned(cls, series: Series) -> Series:
-        return _assigned_subdivisions(series)
-
-    class Config:
-        strict = False
-        name = "survey microdata"
+_ASSIGNED = pa.Check(_assigned_subdivisions, name="assigned_subdivision")
 
 
-class MigrantStock(pa.DataFrameModel):
-    """Aggregate migrant stock (e.g. UN DESA): counts by area, period, origin, sex and age."""
-
-    ref_area: Series = pa.Field(nullable=False)
-    time_period: Series = pa.Field(nullable=False)
-    origin: Optional[Series] = pa.Field(nullable=True)
-    sex: Series = pa.Field(isin=[*SEX, "_T"])
-    age_group: Optional[Series] = pa.Field(nullable=True)
-    value: Series = pa.Field(ge=0, nullable=True)
-    data_type: Optional[Series] = pa.Field(nullable=True)
-
-    class Config:
-        strict = False
-        name = "migrant stock"
+def _column(*checks: pa.Check, required: bool = False, nullable: bool = True) -> pa.Column:
+    """A column of a schema: optional, and may be missing, unless said otherwise."""
+    return pa.Column(checks=list(checks) or None, required=required, nullable=nullable)
 
 
-class AdminCounts(pa.DataFrameModel):
-    """Administrative counts in tidy form: one row per area, period, cell and ``measure`` (e.g.
-    ``immigration_detention``, ``detected_trafficking_victims``, ``occupational_injuries``,
-    ``workers``), with ``_T`` for totals. A rate's numerator and denominator are two measures
-    over the same cells (matching coverage, SDG 8.8.1)."""
-
-    ref_area: Series = pa.Field(nullable=False)
-    time_period: Series = pa.Field(nullable=False)
-    measure: Series = pa.Field(nullable=False)
-    value: Series = pa.Field(ge=0, nullable=True)
-    sex: Optional[Series] = pa.Field(isin=[*SEX, "_T"])
-    age_group: Optional[Series] = pa.Field(nullable=True)
-    disability: Optional[Series] = pa.Field(isin=[*DISABILITY, TOTAL])
-    urbanisation: Optional[Series] = pa.Field(isin=[*URBANISATION, TOTAL])
-    citizenship_status: Optional[Series] = pa.Field(isin=[*CITIZENSHIP_STATUS, TOTAL])
-
-    class Config:
-        strict = False
-        name = "administrative counts"
+def _known(*checks: pa.Check, required: bool = False) -> pa.Column:
+    """A column that must never be missing where present."""
+    return _column(*checks, required=required, nullable=False)
 
 
-class Ratifications(pa.DataFrameModel):
-    """Legal-framework records, one row per State and instrument: treaties (``ratified``,
-    ``signed``, ``not_signed``, ``denounced``) and national laws or policies (``in_force``,
-    ``not_in_force``). ``datasets/templates/legal_framework.csv`` is a template to fill in."""
+def _codes(values, required: bool = False, nullable: bool = True) -> pa.Column:
+    """A column of codes from a list."""
+    return _column(pa.Check.isin(values), required=required, nullable=nullable)
 
-    ref_area: Series = pa.Field(str_matches=REF_AREA)
-    instrument: Series = pa.Field(nullable=False)
-    instrument_type: Optional[Series] = pa.Field(nullable=True)
-    status: Series = pa.Field(
-        isin=["ratified", "signed", "not_signed", "denounced", "in_force", "not_in_force"]
-    )
-    year: Optional[Series] = pa.Field(ge=1945, le=2100, nullable=True)
-    #: whom a law or policy covers (empty for treaties): see datasets/templates/README.md
-    coverage: Optional[Series] = pa.Field(
-        isin=["all_migrants", "regular_only", "none"], nullable=True
-    )
 
-    @pa.check("ref_area", name="assigned_subdivision")
-    @classmethod
-    def _ref_area_assigned(cls, series: Series) -> Series:
-        return _assigned_subdivisions(series)
+#: A 0/1 variable (missing: not asked, not stated).
+_ZERO_ONE = _codes(ZERO_ONE)
 
-    class Config:
-        strict = False
-        name = "ratifications"
+
+# The schemas are declared as ``DataFrameSchema`` objects, not ``DataFrameModel`` classes: a
+# model's conversion to a schema imports Dask's types whenever Dask is installed (about half a
+# second on a process's first validation).
+SurveyMicrodata = pa.DataFrameSchema(
+    {
+        "person_id": _known(),
+        "weight": _known(pa.Check.gt(0), required=True),
+        "stratum": _known(),
+        "psu": _known(),
+        "fpc": _known(pa.Check.gt(0)),
+        "ref_area": _known(pa.Check.str_matches(REF_AREA), _ASSIGNED, required=True),
+        "time_period": _known(required=True),
+        "age": _column(pa.Check.ge(0), pa.Check.le(120)),
+        "age_group": _column(pa.Check.str_matches(AGE_GROUP)),
+        "sex": _codes(SEX),
+        "country_of_birth": _column(pa.Check.str_matches(ISO3)),
+        "citizenship": _column(pa.Check.str_matches(ISO3)),
+        "born_abroad": _ZERO_ONE,
+        "foreign_citizen": _ZERO_ONE,
+        "legal_status": _codes(LEGAL_STATUS),
+        "citizenship_status": _codes(CITIZENSHIP_STATUS),
+        "disability": _codes(DISABILITY),
+        "urbanisation": _codes(URBANISATION),
+        "armed_forces": _ZERO_ONE,
+        "labour_status": _codes(LABOUR_STATUS),
+        "sector": _codes(ISIC_SECTIONS),
+        "informal": _ZERO_ONE,
+        "hours": _column(pa.Check.ge(0), pa.Check.le(168)),
+        "earnings": _column(pa.Check.ge(0)),
+        "hourly_earnings": _column(pa.Check.ge(0)),
+        "education": _codes(list(range(9))),
+        "in_education": _ZERO_ONE,
+        "health_insurance": _ZERO_ONE,
+        "occupation": _codes(list(range(10))),
+        "temporary_contract": _ZERO_ONE,
+        "wants_more_hours": _ZERO_ONE,
+        "social_security_contributor": _ZERO_ONE,
+        "social_protection": _ZERO_ONE,
+        "at_risk_of_poverty": _ZERO_ONE,
+        "unmet_medical_need": _ZERO_ONE,
+        "good_health": _ZERO_ONE,
+        "feels_unsafe": _ZERO_ONE,
+        "experienced_discrimination": _ZERO_ONE,
+        "recruitment_cost_ratio": _column(pa.Check.ge(0)),
+        "overcrowded": _ZERO_ONE,
+        "housing_cost_overburden": _ZERO_ONE,
+        "social_housing": _ZERO_ONE,
+        "union_member": _ZERO_ONE,
+        # catalogue 2026.12.0: forced labour, domestic work, children, standard of living, violence
+        "employee": _ZERO_ONE,
+        "recently_recruited": _ZERO_ONE,
+        "available_more_hours": _ZERO_ONE,
+        "forced_labour": _ZERO_ONE,
+        "documents_retained": _ZERO_ONE,
+        "below_minimum_wage": _ZERO_ONE,
+        "weekly_rest": _ZERO_ONE,
+        "child_labour": _ZERO_ONE,
+        "violence_victim": _ZERO_ONE,
+        "bias_crime_victim": _ZERO_ONE,
+        "partner_violence": _ZERO_ONE,
+        "food_insecure": _ZERO_ONE,
+        "food_assistance": _ZERO_ONE,
+        "safely_managed_water": _ZERO_ONE,
+        "safely_managed_sanitation": _ZERO_ONE,
+    },
+    strict=False,
+    name="survey microdata",
+    title="SurveyMicrodata",
+    description="Person-level survey or census-sample microdata in canonical form.",
+)
+
+MigrantStock = pa.DataFrameSchema(
+    {
+        "ref_area": _known(required=True),
+        "time_period": _known(required=True),
+        "origin": _column(),
+        "sex": _codes([*SEX, "_T"], required=True, nullable=False),
+        "age_group": _column(),
+        "value": _column(pa.Check.ge(0), required=True),
+        "data_type": _column(),
+    },
+    strict=False,
+    name="migrant stock",
+    title="MigrantStock",
+    description=(
+        "Aggregate migrant stock (e.g. UN DESA): counts by area, period, origin, sex and age."
+    ),
+)
+
+AdminCounts = pa.DataFrameSchema(
+    {
+        "ref_area": _known(required=True),
+        "time_period": _known(required=True),
+        "measure": _known(required=True),
+        "value": _column(pa.Check.ge(0), required=True),
+        "sex": _codes([*SEX, "_T"], nullable=False),
+        "age_group": _column(),
+        "disability": _codes([*DISABILITY, TOTAL], nullable=False),
+        "urbanisation": _codes([*URBANISATION, TOTAL], nullable=False),
+        "citizenship_status": _codes([*CITIZENSHIP_STATUS, TOTAL], nullable=False),
+    },
+    strict=False,
+    name="administrative counts",
+    title="AdminCounts",
+    description=(
+        "Administrative counts in tidy form: one row per area, period, cell and ``measure`` "
+        "(e.g. ``immigration_detention``, ``detected_trafficking_victims``, "
+        "``occupational_injuries``, ``workers``), with ``_T`` for totals. A rate's numerator "
+        "and denominator are two measures over the same cells (matching coverage, SDG 8.8.1)."
+    ),
+)
+
+Ratifications = pa.DataFrameSchema(
+    {
+        "ref_area": _known(pa.Check.str_matches(REF_AREA), _ASSIGNED, required=True),
+        "instrument": _known(required=True),
+        "instrument_type": _column(),
+        "status": _codes(
+            ["ratified", "signed", "not_signed", "denounced", "in_force", "not_in_force"],
+            required=True,
+            nullable=False,
+        ),
+        "year": _column(pa.Check.ge(1945), pa.Check.le(2100)),
+        # whom a law or policy covers (empty for treaties): see datasets/templates/README.md
+        "coverage": _codes(["all_migrants", "regular_only", "none"]),
+    },
+    strict=False,
+    name="ratifications",
+    title="Ratifications",
+    description=(
+        "Legal-framework records, one row per State and instrument: treaties (``ratified``, "
+        "``signed``, ``not_signed``, ``denounced``) and national laws or policies "
+        "(``in_force``, ``not_in_force``). ``datasets/templates/legal_framework.csv`` is a "
+        "template to fill in."
+    ),
+)
 
 
 SCHEMAS = {
@@ -321,7 +339,7 @@ def validate(
     frame_failures = frame_problems(data, empty_is_error=kind != "survey")
     if frame_failures:
         raise DataValidationError(
-            SCHEMAS[kind].Config.name, pd.DataFrame(frame_failures), source=source, n_rows=len(data)
+            SCHEMAS[kind].name, pd.DataFrame(frame_failures), source=source, n_rows=len(data)
         )
     failures = _duplicate_keys(data, kind)
     if "value" in data.columns and kind in ("stock", "admin"):
