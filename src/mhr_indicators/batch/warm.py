@@ -3,10 +3,9 @@
 The fork server that starts the workers (:mod:`.parallel`) imports this module before forking
 any. It imports the worker's code and computes the survey catalogue once on a few hundred rows
 of the shipped example, which runs the input schemas' checks once, loads the compiled loops and
-fills the caches of the first call. A worker
-forked from it starts with all that done instead of redoing it for its input (measured: 1.2 s
-less CPU per input). The warm-up changes nothing a worker computes; if it fails, workers start
-as they would without it.
+fills the caches of the first call. A worker forked from it starts with all that done instead of
+redoing it for its input (measured: 1.2 s less CPU per input). The warm-up changes nothing a
+worker computes; if it fails, workers start as they would without it.
 """
 
 from __future__ import annotations

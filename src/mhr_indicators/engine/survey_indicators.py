@@ -70,11 +70,11 @@ def survey_indicator(
     """Result rows of a survey indicator for every subset of ``dims``: per breakdown, both
     groups, the not-stated share and the comparisons, in that order."""
     subsets = [s for size in range(len(dims) + 1) for s in itertools.combinations(dims, size)]
-    made = {0: _estimates(ind, run, subsets[0], dims)}  # fills the caches they share
+    first = _estimates(ind, run, subsets[0], dims)  # fills the caches they share
     rest = list(range(1, len(subsets)))
     threads = max(1, min(BREAKDOWN_THREADS, len(rest)))
     groups = [[0, *rest[0::threads]], *(rest[k::threads] for k in range(1, threads))]
-    work = [[(p, subsets[p], made.get(p)) for p in group] for group in groups]
+    work = [[(p, subsets[p], first if p == 0 else None) for p in group] for group in groups]
     if threads > 1:
         pool = run.workers(BREAKDOWN_THREADS)
         done = list(pool.map(lambda g: _group_rows(ind, run, g, dims, kinds), work))

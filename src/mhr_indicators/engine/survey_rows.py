@@ -51,9 +51,8 @@ def estimate_rows(
     if not withhold:
         flag, suppressed = np.where(suppressed, "U", flag), np.zeros_like(suppressed)
     block = est.label_arrays() if labels is None else dict(labels)
-    for col in ("value", "se", "ci_lower", "ci_upper", "cv", "n_unweighted", "n_weighted"):
+    for col in ("value", "se", "ci_lower", "ci_upper", "cv", "unit", "n_unweighted", "n_weighted"):
         block[col] = work[col]
-    block["unit"] = constant(unit, n)
     return withhold_rows(block, flag, suppressed)
 
 
