@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from mhr_indicators.survey.compiled import add_up_pairs, linearised_scores, stratum_variance
+from mhr_indicators.survey.compiled import (
+    add_up_pairs,
+    index_type,
+    linearised_scores,
+    stratum_variance,
+)
 
 # six finest pairs in PSU order: (finest cell, PSU) and sums (w y, w x, cases, w, w > 0)
 CELL = np.array([0, 2, 1, 2, 0, 3], dtype=np.int32)
@@ -50,7 +55,7 @@ def test_linearised_scores_ratio_total_and_degrees_of_freedom():
     den = cells[:, 1]
     psu_stratum = np.array([0, 0, 1], dtype=np.int64)  # PSUs 0, 1 in stratum 0; PSU 2 in 1
     df, ptr, score_psu, score = linearised_scores(
-        indptr, psu, pairs, COLUMNS, value, den, psu_stratum, False
+        indptr, psu, pairs, COLUMNS, value, den, psu_stratum, False, index_type(3)
     )
     # A: cases of positive weight in PSUs 0 and 1 only (stratum 0): 2 PSUs - 1 stratum
     # B: PSUs 0 and 1, stratum 0: 2 - 1
@@ -60,7 +65,10 @@ def test_linearised_scores_ratio_total_and_degrees_of_freedom():
     expected_a = [(1 - r * 2) / 18, (5 - r * 6) / 18, (9 - r * 10) / 18]
     np.testing.assert_allclose(score[:3], expected_a, rtol=1e-14)
     assert score_psu.tolist() == [0, 1, 2, 0, 1]
-    _, _, _, totals = linearised_scores(indptr, psu, pairs, COLUMNS, value, den, psu_stratum, True)
+    assert ptr.dtype == score_psu.dtype == np.int32  # the type asked for, as SciPy keeps them
+    _, _, _, totals = linearised_scores(
+        indptr, psu, pairs, COLUMNS, value, den, psu_stratum, True, index_type(3)
+    )
     assert totals.tolist() == [1.0, 5.0, 9.0, 3.0, 7.0]
 
 
@@ -70,7 +78,7 @@ def test_linearised_scores_leave_out_pairs_without_a_case_and_zero_a_nan_cell():
     psu = np.array([0, 1], dtype=np.int64)
     nan, den, strata = np.array([np.nan]), np.array([4.0]), np.zeros(2, np.int64)
     df, ptr, score_psu, score = linearised_scores(
-        indptr, psu, pairs, COLUMNS, nan, den, strata, False
+        indptr, psu, pairs, COLUMNS, nan, den, strata, False, index_type(2)
     )
     assert ptr.tolist() == [0, 1] and score_psu.tolist() == [0]
     assert score.tolist() == [0.0]
@@ -113,7 +121,7 @@ def test_linearised_scores_read_the_columns_they_are_given():
     psu = np.array([0, 1], dtype=np.int64)
     value, den = np.array([4.0 / 6.0]), np.array([6.0])
     df, _, _, score = linearised_scores(
-        indptr, psu, table, (0, 1, 2, 1, 2), value, den, np.array([0, 1]), False
+        indptr, psu, table, (0, 1, 2, 1, 2), value, den, np.array([0, 1]), False, index_type(2)
     )
     np.testing.assert_allclose(score, [(3 - 4 * 4 / 6) / 6, (1 - 2 * 4 / 6) / 6], rtol=1e-14)
     assert df.tolist() == [0.0]  # 2 PSUs in 2 strata
@@ -171,9 +179,16 @@ def test_sparse_product_adds_up_the_rows_a_contrast_names():
     contrast = sp.csr_matrix(np.array([[1.0, 0, -1], [0, 2, 0], [1, 1, 1]]))
     indptr, indices, data = sparse_product(
         contrast.indptr, contrast.indices, contrast.data,
-        scores.indptr, scores.indices, scores.data, 4,
+        scores.indptr, scores.indices, scores.data, 4, index_type(8),
     )  # fmt: skip
     got = sp.csr_matrix((data, indices, indptr), shape=(3, 4)).toarray()
     # by hand: [1-4, 0, 2, -5], [0, 6, 0, 0], [1+4, 3, 2, 5]
     assert got.tolist() == [[-3.0, 0, 2, -5], [0, 6, 0, 0], [5, 3, 2, 5]]
     assert indptr.tolist() == [0, 3, 4, 8]  # each row's PSUs once
+    assert indptr.dtype == indices.dtype == np.int32
+
+
+def test_index_type_is_32_bits_where_the_indices_fit():
+    assert index_type(5, 2**31 - 2).dtype == np.int32
+    assert index_type(5, 2**31 - 1).dtype == np.int64
+    assert index_type().dtype == np.int32

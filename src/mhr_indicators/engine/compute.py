@@ -254,6 +254,13 @@ def _metadata(inds, rules: QualityRules, level: float, inputs: dict, cat) -> dic
     }
 
 
+def _with_totals(part: pd.DataFrame, dims: Sequence[str]) -> pd.DataFrame:
+    """``part`` with ``_T`` in the columns of ``dims`` it lacks (itself, not a copy, when it
+    lacks none: a copy of a frame of text columns costs more than the rows it holds)."""
+    lacking = [d for d in dims if d not in part.columns]
+    return part.assign(**dict.fromkeys(lacking, TOTAL)) if lacking else part
+
+
 def compute(
     indicators: str | Indicator | Catalogue | Iterable[str | Indicator],
     *,
@@ -373,7 +380,7 @@ def compute(
     # of indicators that do not allow it; a table without optional dimensions is unchanged
     columns = result_columns(dims)
     extra = [d for d in columns if d in OPTIONAL_DIMENSIONS]
-    parts = [p.assign(**{d: TOTAL for d in extra if d not in p.columns}) for p in parts]
+    parts = [_with_totals(p, extra) for p in parts]
     result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     result = result[columns]
     # a year or a period string ("2015-2020"): always text, so that one table holds both

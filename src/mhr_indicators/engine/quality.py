@@ -79,7 +79,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from ..errors import ConfigurationError
 from ..survey import proportion_effective_n
@@ -219,8 +219,9 @@ def nchs_interval(
     edge = (p == 0) | (p == 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         n_eff = np.where(se > 0, p * (1 - p) / (se * se), np.inf)
-        t_n = stats.t.ppf(1 - alpha / 2, np.where(n > 1, n - 1, 1))
-        t_df = stats.t.ppf(1 - alpha / 2, np.where(df > 0, df, 1))
+        # Student t quantiles: scipy.special.stdtrit is what scipy.stats.t.ppf computes
+        t_n = special.stdtrit(np.where(n > 1, n - 1, 1), 1 - alpha / 2)
+        t_df = special.stdtrit(np.where(df > 0, df, 1), 1 - alpha / 2)
         factor = np.where(df > 0, (t_n / t_df) ** 2, 0.0)
         m = np.where(edge, n, np.minimum(n, np.where(factor > 0, n_eff * factor, 0.0)))
         x = m * p

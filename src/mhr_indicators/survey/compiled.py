@@ -18,6 +18,7 @@ import numpy as np
 
 __all__ = [
     "add_up_pairs",
+    "index_type",
     "linearised_scores",
     "pair_groups",
     "replicate_sums",
@@ -25,6 +26,13 @@ __all__ = [
     "sparse_product",
     "stratum_variance",
 ]
+
+
+def index_type(*bounds: int) -> np.ndarray:
+    """An empty array of the integer type for the index arrays of a sparse matrix whose
+    indices and entries stay below ``bounds``: 32 bits where they fit, as SciPy keeps them
+    (given 64-bit indices, SciPy would scan and copy them on every matrix built)."""
+    return np.empty(0, dtype=np.int32 if max(bounds, default=0) < 2**31 - 1 else np.int64)
 
 
 def compiled(function):
@@ -207,6 +215,7 @@ def linearised_scores(
     den: np.ndarray,
     psu_stratum: np.ndarray,
     total: bool,
+    index_like: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Scores per (cell, PSU) and degrees of freedom of ratio (or total) estimates.
 
@@ -223,6 +232,8 @@ def linearised_scores(
         The stratum of each PSU (nondecreasing in the PSU number).
     total : bool
         Scores of a total (``w y``) rather than of a ratio (``(w y - R w x) / X``).
+    index_like : numpy.ndarray
+        An array of the integer type of the score matrix's index arrays (:func:`index_type`).
 
     Returns
     -------
@@ -235,8 +246,8 @@ def linearised_scores(
     wy, wx, cases, positive = columns[0], columns[1], columns[2], columns[4]
     n_cells = len(indptr) - 1
     df = np.zeros(n_cells)
-    score_indptr = np.zeros(n_cells + 1, dtype=np.int64)
-    score_psu = np.empty(len(pair_psu), dtype=np.int64)
+    score_indptr = np.zeros(n_cells + 1, dtype=index_like.dtype)
+    score_psu = np.empty(len(pair_psu), dtype=index_like.dtype)
     score = np.empty(len(pair_psu))
     m = 0
     for c in range(n_cells):
@@ -358,10 +369,12 @@ def sparse_product(
     b_indices: np.ndarray,
     b_data: np.ndarray,
     n_cols: int,
+    index_like: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The CSR product ``A @ B`` where each row of ``A`` has few entries (contrasts of cells
     over their scores): each row of the product adds up the rows of ``B`` it names, scaled,
-    in one pass over them.
+    in one pass over them. Its index arrays are of the integer type of ``index_like``
+    (:func:`index_type`).
 
     Returns
     -------
@@ -373,8 +386,8 @@ def sparse_product(
     for e in range(a_indptr[n_rows]):
         j = a_indices[e]
         size += b_indptr[j + 1] - b_indptr[j]
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    indices = np.empty(size, dtype=np.int64)
+    indptr = np.zeros(n_rows + 1, dtype=index_like.dtype)
+    indices = np.empty(size, dtype=index_like.dtype)
     data = np.empty(size)
     where = np.full(n_cols, -1, dtype=np.int64)  # the column's entry, if made for this row
     m = 0

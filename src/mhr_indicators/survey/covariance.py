@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .compiled import sparse_product
+from .compiled import index_type, sparse_product
 from .estimate import CellEstimate
 
 
@@ -70,9 +70,11 @@ def _product(matrix: sp.csr_matrix, scores: sp.csr_matrix) -> sp.csr_matrix:
     product adds up a few rows of scores (a compiled pass, no general sparse product)."""
     matrix, scores = sp.csr_matrix(matrix), sp.csr_matrix(scores)
     n_cols = scores.shape[1]
+    size = int(np.diff(scores.indptr)[matrix.indices].sum())  # at most, the product's entries
     indptr, indices, data = sparse_product(
         matrix.indptr, matrix.indices, np.asarray(matrix.data, dtype=float),
         scores.indptr, scores.indices, np.asarray(scores.data, dtype=float), n_cols,
+        index_type(n_cols, size),
     )  # fmt: skip
     return sp.csr_matrix((data, indices, indptr), shape=(matrix.shape[0], n_cols))
 

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from ..errors import ConfigurationError, EstimationInputError, EstimationOptionError
 from ..vocab import allowed
-from .compiled import add_up_pairs, linearised_scores, pair_groups, row_sums
+from .compiled import add_up_pairs, index_type, linearised_scores, pair_groups, row_sums
 from .estimate import CellEstimate
 from .estimates import Estimates
 from .inputs import binary_variable, valid_rows
@@ -380,8 +380,9 @@ class CellSums:
         num, den, n_unw, n_w = (np.ascontiguousarray(cells[:, j]) for j in s.columns[:4])
         value = np.ascontiguousarray(self._value(num, den, total))
         df, *csr = linearised_scores(
-            indptr, psu, pairs, s.columns, value, den, t.psu_stratum, total
-        )
+            indptr, psu, pairs, s.columns, value, den, t.psu_stratum, total,
+            index_type(t.n_psus, len(psu)),
+        )  # fmt: skip
         scores = sp.csr_matrix((csr[2], csr[1], csr[0]), shape=(g, t.n_psus))
         scores.has_sorted_indices = True
         present = None
