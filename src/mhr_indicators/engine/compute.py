@@ -41,6 +41,7 @@ from ..vocab import (
     result_columns,
 )
 from .aggregate_indicators import compute_aggregate
+from .blocks import Block, constant, join
 from .migrant_status import criterion_columns
 from .quality import QualityRules, resolve_rules
 from .results import Results
@@ -163,8 +164,11 @@ def _present(run: SurveyRun, dims: Sequence[str]) -> list[str]:
     return [d for d in dims if d not in OPTIONAL_DIMENSIONS or d in run.columns]
 
 
-def _part(ind, kind, inputs, problems, run, dims, comparisons, issues, source) -> pd.DataFrame:
-    """Result rows of one indicator from ``kind``, the first of its sources given."""
+def _part(
+    ind, kind, inputs, problems, run, dims, comparisons, issues, source
+) -> pd.DataFrame | Block:
+    """Result rows of one indicator from ``kind``, the first of its sources given (a survey
+    indicator's as a block of arrays)."""
     stock = inputs["stock"]
     for used in [kind, *(["stock"] if kind == "admin" and stock is not None else [])]:
         if used in problems:
@@ -178,7 +182,7 @@ def _part(ind, kind, inputs, problems, run, dims, comparisons, issues, source) -
     return _aggregate_indicator(ind, table, kind, dims, issues, source)
 
 
-def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> pd.DataFrame:
+def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> Block:
     for d in dims:
         if d not in _present(run, dims) and d in ind.disaggregations:
             issues.note(
@@ -200,7 +204,7 @@ def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> pd.DataFrame
     run.check([*ind.required_columns, "ref_area", "time_period", *use_dims, *criterion_cols])
     kinds = _survey_kinds(ind, comparisons, use_dims, issues)
     rows = survey_indicator(ind, run, use_dims, kinds)
-    if not len(rows):
+    if not rows:
         used = ", ".join(c for c in (ind.variable, ind.numerator, ind.denominator) if c)
         raise EstimationInputError(
             f"{ind.id}: no person of its population ({ind.population or 'everyone'}) has a "
@@ -259,6 +263,27 @@ def _with_totals(part: pd.DataFrame, dims: Sequence[str]) -> pd.DataFrame:
     lacks none: a copy of a frame of text columns costs more than the rows it holds)."""
     lacking = [d for d in dims if d not in part.columns]
     return part.assign(**dict.fromkeys(lacking, TOTAL)) if lacking else part
+
+
+def _frames(parts: Sequence[pd.DataFrame | Block], dims: Sequence[str]) -> list[pd.DataFrame]:
+    """The parts as frames with ``_T`` in the columns of ``dims`` they lack, in order; the
+    blocks of consecutive survey indicators made one frame (a frame per indicator would cost
+    more than their rows: each text column is converted when a frame is made)."""
+    frames, blocks = [], []
+    for part in [*parts, None]:
+        if isinstance(part, dict):
+            n = len(next(iter(part.values())))
+            blocks.append({**part, **{d: constant(TOTAL, n) for d in dims if d not in part}})
+            continue
+        if blocks:
+            block = join(blocks)
+            # the dtype aggregate sources use too (they have no case counts)
+            block["n_unweighted"] = pd.array(block["n_unweighted"], dtype="Int64")
+            frames.append(pd.DataFrame(block))
+            blocks = []
+        if part is not None:
+            frames.append(_with_totals(part, dims))
+    return frames
 
 
 def compute(
@@ -380,8 +405,8 @@ def compute(
     # of indicators that do not allow it; a table without optional dimensions is unchanged
     columns = result_columns(dims)
     extra = [d for d in columns if d in OPTIONAL_DIMENSIONS]
-    parts = [_with_totals(p, extra) for p in parts]
-    result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    frames = _frames(parts, extra)
+    result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     result = result[columns]
     # a year or a period string ("2015-2020"): always text, so that one table holds both
     result["time_period"] = result["time_period"].map(_period_text).astype(object)

@@ -18,7 +18,6 @@ import os
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
 from ..catalogue.spec import Indicator
 from ..survey import Estimates
@@ -66,9 +65,10 @@ def _with_dims(block: Block, position: int, dims: Sequence[str]) -> Block:
 
 def survey_indicator(
     ind: Indicator, run: SurveyRun, dims: Sequence[str], kinds: Sequence[str]
-) -> pd.DataFrame:
+) -> Block:
     """Result rows of a survey indicator for every subset of ``dims``: per breakdown, both
-    groups, the not-stated share and the comparisons, in that order."""
+    groups, the not-stated share and the comparisons, in that order; as a block of arrays
+    (the caller makes one table of many indicators' blocks), empty if there is no row."""
     subsets = [s for size in range(len(dims) + 1) for s in itertools.combinations(dims, size)]
     first = _estimates(ind, run, subsets[0], dims)  # fills the caches they share
     rest = list(range(1, len(subsets)))
@@ -82,22 +82,21 @@ def survey_indicator(
         done = [_group_rows(ind, run, work[0], dims, kinds)]
     run.release(ind, dims)
     block = join([b for blocks in done for b in blocks])
-    if not block:  # nothing reported (no cell of any group)
-        return pd.DataFrame()
-    order = np.argsort(block.pop(_BREAKDOWN).astype(np.int64), kind="stable")
-    n = len(order)
+    breakdown = block.pop(_BREAKDOWN, np.empty(0))
+    n = len(breakdown)
+    if not n:  # nothing reported (no cell of any group)
+        return {}
+    order = np.argsort(breakdown.astype(np.int64), kind="stable")
     block = {c: v[order] for c, v in block.items()}
     for dim in dict.fromkeys((*DIMENSIONS, *dims)):  # the core four, and optional ones asked for
         if dim not in block:
             block[dim] = constant(TOTAL, n)
-    # the dtype aggregate sources use too (they have no case counts), so parts concatenate alike
-    block["n_unweighted"] = pd.array(block["n_unweighted"], dtype="Int64")
     for col, value in (
         ("indicator_id", ind.id), ("type", ind.type), ("right", ind.right),
         ("attribute", ind.attribute), ("source", run.source),
     ):  # fmt: skip
         block[col] = constant(value, n)
-    return pd.DataFrame(block)
+    return block
 
 
 def _group_rows(
