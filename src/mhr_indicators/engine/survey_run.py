@@ -41,7 +41,7 @@ class SurveyRun:
         self.rules = rules
         self.level = level
         self.source = source
-        self._failures: dict[str, pd.DataFrame] = {}
+        self._failures: dict[str, pd.DataFrame | None] = {}  # column -> failing rows (None: none)
         self._domains: dict[str | None, np.ndarray] = {}  # population -> its rows, as bits
         self._identities: dict[str | None, str] = {}  # population -> digest of its rows
         self._sums: dict[tuple, CellSums] = {}
@@ -201,7 +201,7 @@ class SurveyRun:
         failing = [
             self._failures[c]
             for c in dict.fromkeys(columns)
-            if c in self._failures and len(self._failures[c])
+            if self._failures.get(c) is not None and len(self._failures[c])
         ]
         if failing:
             raise DataValidationError(
@@ -299,27 +299,32 @@ class SurveyRun:
         for key in KEYS:
             if key not in sample.columns:
                 sample[key] = "XXX" if key == "ref_area" else "2000"
-        found = pd.DataFrame(columns=["column", "check", "index", "failure_case"])
         try:
             validate(sample, "survey", source=self.source)
+            found = {}
         except DataValidationError as exc:
-            found = exc.failure_cases
+            found = dict(list(exc.failure_cases.groupby("column", sort=False)))
         for col in todo:
-            mine = found[found["column"] == col]
-            mine = mine[mine["index"].astype(np.int64) < len(distinct[col])]
-            self._failures[col] = self._rows_failing(col, mine)
+            mine = found.get(col)
+            if mine is not None:
+                mine = mine[mine["index"].astype(np.int64) < len(distinct[col])]
+            self._failures[col] = None if mine is None else self._rows_failing(col, mine)
 
     def _distinct(self, column: str) -> np.ndarray:
         """A column's distinct values (missing included), in order of first appearance (the
         order of :func:`pandas.factorize`, by which failing values are traced back to rows)."""
-        values = self._frame([column])[column]
+        values = self._column(column)
         return pd.Series(pd.unique(values), dtype=values.dtype).to_numpy()
+
+    def _column(self, name: str) -> pd.Series:
+        """One column of the design (no frame made for it)."""
+        return self.design.get_columns([name])[name]
 
     def _rows_failing(self, column: str, found: pd.DataFrame) -> pd.DataFrame:
         """Every row whose value of ``column`` is among the failing distinct values."""
         if found.empty:
             return pd.DataFrame(columns=["column", "check", "index", "failure_case"])
-        values = self._frame([column])[column]
+        values = self._column(column)
         codes, _ = pd.factorize(values, use_na_sentinel=False)
         rows = []
         for check, group in found.groupby("check", sort=False):

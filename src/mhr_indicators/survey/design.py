@@ -221,9 +221,9 @@ class SurveyDesign(Estimators):
         ColumnNotFoundError
             Naming a column that is not in the data.
         """
-        for c in columns:
-            column(self._data, c, "column")
-        return self._data[list(columns)].copy(deep=not _PANDAS_COW)
+        wanted = {c: column(self._data, c, "column") for c in columns}
+        # built from the columns (selecting a list of columns from a wide frame costs more)
+        return pd.DataFrame(wanted, index=self._data.index, copy=not _PANDAS_COW)
 
     def codes(self, name: str) -> tuple[np.ndarray, pd.Index]:
         """A column's sorted integer codes (-1 where missing) and its levels, computed once
