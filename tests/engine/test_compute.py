@@ -342,6 +342,29 @@ def test_invalid_codes_are_reported_not_dropped(canonical):
     assert "retired" in issue["detail"]
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        2.0,  # a small integer: the distinct values are found in one pass
+        -1.0,  # negative: they are found by hashing
+        0.5,  # not an integer: by hashing too
+    ],
+)
+def test_bad_numeric_codes_are_traced_back_to_their_rows(canonical, value):
+    bad = canonical.copy()
+    bad["health_insurance"] = bad["health_insurance"].astype(float)
+    bad.loc[3, "health_insurance"] = value
+    bad.loc[8, "health_insurance"] = 2.0  # outside 0/1 too
+    bad.loc[11, "health_insurance"] = np.nan  # missing is allowed: never a failure
+    design = mhr.SurveyDesign(bad, weights="weight", strata="stratum", psu="psu", fpc="fpc")
+    with pytest.raises(mhr.DataValidationError) as err:
+        compute(["HEALTH.P.INSURANCE"], survey=design)
+    failing = err.value.failure_cases
+    assert set(failing["column"]) == {"health_insurance"}
+    assert set(failing["index"]) == {3, 8}
+    assert set(failing.loc[failing["index"] == 3, "failure_case"]) == {value}
+
+
 def test_nchs_rate_rule_is_unit_free():
     """NCHS counts-and-rates rule: withhold when the interval is wider than 160% of the estimate,
     whatever the unit the row is expressed in."""

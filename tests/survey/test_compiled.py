@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from mhr_indicators.survey.compiled import (
+from mhr_indicators.survey.compiled import index_type
+from mhr_indicators.survey.table_loops import (
     add_up_pairs,
-    index_type,
     linearised_scores,
     stratum_variance,
 )
@@ -172,7 +172,7 @@ def test_replicate_sums_by_hand():
 def test_sparse_product_adds_up_the_rows_a_contrast_names():
     import scipy.sparse as sp
 
-    from mhr_indicators.survey.compiled import sparse_product
+    from mhr_indicators.survey.table_loops import sparse_product
 
     # scores of three cells over four PSUs; contrasts: cell 0 - cell 2, 2 x cell 1, all three
     scores = sp.csr_matrix(np.array([[1.0, 0, 2, 0], [0, 3, 0, 0], [4, 0, 0, 5]]))
@@ -192,3 +192,28 @@ def test_index_type_is_32_bits_where_the_indices_fit():
     assert index_type(5, 2**31 - 2).dtype == np.int32
     assert index_type(5, 2**31 - 1).dtype == np.int64
     assert index_type().dtype == np.int32
+
+
+def test_small_integers_finds_the_codes_a_column_holds_or_gives_up():
+    from mhr_indicators.survey.compiled import small_integers
+
+    seen, missing, complete = small_integers(np.array([3.0, 0.0, np.nan, 3.0]), 5)
+    assert seen.tolist() == [True, False, False, True, False] and missing and complete
+    seen, missing, complete = small_integers(np.array([1, 4], dtype=np.int8), 5)
+    assert seen.tolist() == [False, True, False, False, True] and not missing and complete
+    for values in ([1.0, 0.5], [1.0, -1.0], [1.0, 5.0]):  # not an integer, negative, too big
+        assert not small_integers(np.array(values), 5)[2]
+
+
+def test_distinct_values_of_codes_and_of_other_columns():
+    import pandas as pd
+
+    from mhr_indicators.survey import distinct_values
+
+    codes = distinct_values(pd.Series([1.0, np.nan, 0.0, 1.0]))
+    assert codes.dtype == np.float64
+    np.testing.assert_array_equal(np.sort(codes), [0.0, 1.0, np.nan])
+    assert distinct_values(pd.Series([7, 2, 7], dtype=np.int64)).tolist() == [2, 7]
+    assert sorted(distinct_values(pd.Series([-1.5, 3.0, -1.5]))) == [-1.5, 3.0]
+    text = distinct_values(pd.Series(["b", None, "a", "b"]))
+    assert len(text) == 3 and {"a", "b"} < set(text) and pd.isna(text).sum() == 1

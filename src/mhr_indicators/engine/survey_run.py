@@ -17,7 +17,7 @@ from ..catalogue.spec import Indicator
 from ..errors import DataValidationError, MhrError
 from ..filters import evaluate_filter, parse_filter, truth_values
 from ..prepare.schemas import validate
-from ..survey import CellSums, Estimates, SurveyDesign
+from ..survey import CellSums, Estimates, SurveyDesign, distinct_values
 from ..vocab import NOT_STATED_SHARE
 from .blocks import Block
 from .migrant_status import criterion_columns, migrant_status
@@ -308,27 +308,29 @@ class SurveyRun:
             mine = found.get(col)
             if mine is not None:
                 mine = mine[mine["index"].astype(np.int64) < len(distinct[col])]
-            self._failures[col] = None if mine is None else self._rows_failing(col, mine)
+            failing = None if mine is None else self._rows_failing(col, mine, distinct[col])
+            self._failures[col] = failing
 
     def _distinct(self, column: str) -> np.ndarray:
-        """A column's distinct values (missing included), in order of first appearance (the
-        order of :func:`pandas.factorize`, by which failing values are traced back to rows)."""
-        values = self._column(column)
-        return pd.Series(pd.unique(values), dtype=values.dtype).to_numpy()
+        """A column's distinct values (missing included)."""
+        return distinct_values(self._column(column))
 
     def _column(self, name: str) -> pd.Series:
         """One column of the design (no frame made for it)."""
         return self.design.get_columns([name])[name]
 
-    def _rows_failing(self, column: str, found: pd.DataFrame) -> pd.DataFrame:
-        """Every row whose value of ``column`` is among the failing distinct values."""
+    def _rows_failing(self, column: str, found: pd.DataFrame, distinct: np.ndarray) -> pd.DataFrame:
+        """Every row whose value of ``column`` is among the failing ``distinct`` values (the
+        failure cases ``found`` name them by position)."""
         if found.empty:
             return pd.DataFrame(columns=["column", "check", "index", "failure_case"])
         values = self._column(column)
-        codes, _ = pd.factorize(values, use_na_sentinel=False)
         rows = []
         for check, group in found.groupby("check", sort=False):
-            bad = np.isin(codes, group["index"].astype(np.int64).to_numpy())
+            failing = distinct[group["index"].astype(np.int64).to_numpy()]
+            bad = values.isin(failing).to_numpy(dtype=bool)
+            if pd.isna(failing).any():
+                bad = bad | values.isna().to_numpy()
             rows.append(
                 pd.DataFrame(
                     {

@@ -5,6 +5,7 @@
 contrasts.
 """
 
+from .cells import distinct_values
 from .design import SurveyDesign
 from .estimate import RESULT_COLUMNS
 from .estimates import Estimates
@@ -17,5 +18,6 @@ __all__ = [
     "Estimates",
     "SurveyDesign",
     "confidence_interval",
+    "distinct_values",
     "proportion_effective_n",
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .compiled import small_integers
 from .keys import distinct_keys
 
 
@@ -40,6 +41,23 @@ def factorize_column(values) -> tuple[np.ndarray, pd.Index]:
         if len(levels) < np.iinfo(narrow).max:
             return codes.astype(narrow), levels
     return codes, levels
+
+
+#: A numeric column whose values are all non-negative integers below this (or missing) has its
+#: distinct values found in one pass (:func:`.compiled.small_integers`), not by hashing.
+SMALL_INTEGERS = 1024
+
+
+def distinct_values(values: pd.Series) -> np.ndarray:
+    """A column's distinct values, missing included, in the column's dtype (in no particular
+    order): found in one pass where they are small non-negative integers (codes, 0/1 flags),
+    by hashing otherwise (:func:`pandas.unique`)."""
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiu":
+        seen, missing, complete = small_integers(values.to_numpy(), SMALL_INTEGERS)
+        if complete:
+            found = np.flatnonzero(seen).astype(values.dtype)
+            return np.append(found, np.nan).astype(values.dtype) if missing else found
+    return pd.Series(pd.unique(values), dtype=values.dtype).to_numpy()
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .compiled import index_type, sparse_product
+from .compiled import index_type
 from .estimate import CellEstimate
+from .table_loops import sparse_product
 
 
 def _row_min(matrix: sp.csr_matrix, values: np.ndarray) -> np.ndarray:

@@ -23,12 +23,17 @@ import scipy.sparse as sp
 
 from ..errors import ConfigurationError, EstimationInputError, EstimationOptionError
 from ..vocab import allowed
-from .compiled import add_up_pairs, index_type, linearised_scores, pair_groups, row_sums
+from .compiled import index_type, pair_groups, row_sums
 from .estimate import CellEstimate
 from .estimates import Estimates
 from .inputs import binary_variable, valid_rows
+from .table_loops import add_up_pairs, linearised_scores, pair_layout
 
 SUM_STATISTICS = ("mean", "proportion", "ratio", "total")
+#: Bytes of pair layouts (:func:`.table_loops.pair_layout`: where each finest pair goes in a
+#: breakdown) a :class:`CellSums` keeps for its later variables; beyond, a breakdown's layout
+#: is made again for each variable (as for the breakdowns of a census sample by many dimensions).
+LAYOUT_BYTES = 32 * 2**20
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,6 +85,10 @@ def _given_values(values, name: str, statistic: str, domain: np.ndarray) -> np.n
     return y
 
 
+def _nbytes(arrays: Sequence[np.ndarray]) -> int:
+    return sum(a.nbytes for a in arrays)
+
+
 def _narrow(cell: np.ndarray, psu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The pairs' codes in 32 bits where they fit: each breakdown reads them twice."""
     small = max(int(cell.max(initial=0)), int(psu.max(initial=0))) < 2**31
@@ -109,6 +118,7 @@ class CellSums:
         self._errors: dict[tuple, Exception] = {}
         self._breakdowns: dict[tuple, tuple[pd.DataFrame, np.ndarray]] = {}
         self._some_weight_zero: bool | None = None  # in the domain
+        self._layouts: dict[tuple, tuple] = {}  # breakdown -> its pair layout (under a budget)
         t = kernels.taylor
         self._pairs = None
         # the group each row's sums go to: its (finest cell, PSU) pair under linearisation,
@@ -173,6 +183,7 @@ class CellSums:
         obj._vars = dict(obj._given)
         obj._errors = dict(errors or {})
         obj._breakdowns = {}
+        obj._layouts = {}
         obj._some_weight_zero = None
         obj._pairs = pairs
         obj._group = None
@@ -364,7 +375,8 @@ class CellSums:
         labels, ids = self._coarse(cols)
         sums = self._variable(statistic, variable, denominator)
         if self._pairs is not None:
-            est = self._linearised(sums, labels, ids, statistic == "total")
+            layout = self._layout(tuple(cols), ids, len(labels))
+            est = self._linearised(sums, labels, ids, layout, statistic == "total")
         else:
             est = self._by_cell(sums, labels, ids, statistic == "total")
         return Estimates(est, statistic)
@@ -373,10 +385,25 @@ class CellSums:
         with np.errstate(divide="ignore", invalid="ignore"):
             return num if total else np.where(den != 0, num / den, np.nan)
 
-    def _linearised(self, s: _VariableSums, labels, ids, total: bool) -> CellEstimate:
+    def _layout(self, by: tuple, ids: np.ndarray, n_coarse: int) -> tuple:
+        """Where the finest pairs go among the pairs of breakdown ``by`` (the coarse cell
+        ``ids`` of each finest cell): the same for every variable, so kept (while the layouts
+        kept hold under :data:`LAYOUT_BYTES`)."""
+        layout = self._layouts.get(by)
+        if layout is None:
+            cell, psu = self._pairs
+            layout = pair_layout(cell, psu, ids, n_coarse, index_type(len(cell)))
+            held = sum(_nbytes(kept) for kept in self._layouts.values())
+            if held + _nbytes(layout) <= LAYOUT_BYTES:
+                self._layouts[by] = layout  # (threads may race to make it: the same layout)
+        return layout
+
+    def _linearised(
+        self, s: _VariableSums, labels, ids, layout: tuple, total: bool
+    ) -> CellEstimate:
         t = self._kernels.taylor
         g = len(labels)
-        indptr, psu, pairs, cells = add_up_pairs(*self._pairs, ids, g, s.table)
+        indptr, psu, pairs, cells = add_up_pairs(*self._pairs, ids, g, s.table, layout)
         num, den, n_unw, n_w = (np.ascontiguousarray(cells[:, j]) for j in s.columns[:4])
         value = np.ascontiguousarray(self._value(num, den, total))
         df, *csr = linearised_scores(

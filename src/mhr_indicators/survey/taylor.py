@@ -23,8 +23,8 @@ import scipy.sparse as sp
 
 from ..errors import DesignError, LonelyPSUError
 from ..vocab import LONELY_PSU_POLICIES
-from .compiled import stratum_variance
 from .inputs import design_codes, design_numeric, first_rows, offending
+from .table_loops import stratum_variance
 
 __all__ = ["LONELY_PSU_POLICIES", "TaylorStructure", "taylor_from_columns"]
 
