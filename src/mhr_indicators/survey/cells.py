@@ -27,6 +27,9 @@ class Cells:
 
     code: np.ndarray
     labels: pd.DataFrame
+    #: Per ``by`` column, each cell's sorted code of its value (-1: missing) and the number of
+    #: values the column takes (so that breakdowns by some of the columns need no factorising).
+    label_codes: dict[str, tuple[np.ndarray, int]] | None = None
 
     @property
     def n_cells(self) -> int:
@@ -75,12 +78,15 @@ class CellKeys:
         One more than the largest possible key.
     levels : list of pandas.Index
         The levels of each ``by`` column (a missing value last, when it is a level).
+    missing_level : list of bool
+        Whether each column's levels end with a missing value.
     """
 
     key: np.ndarray
     complete: np.ndarray | None
     space: int
     levels: list
+    missing_level: list
 
 
 def cell_keys(
@@ -93,11 +99,12 @@ def cell_keys(
     cells of any domain follow by one count (:func:`make_cells`)."""
     combined = np.zeros(len(data), dtype=np.int64)
     complete = np.ones(len(data), dtype=bool)
-    uniques = []
+    uniques, missing_level = [], []
     space = 1
     for col in by:
         codes, levels = factorized(col) if factorized else factorize_column(data[col])
-        if keep_missing and (codes < 0).any():
+        missing_level.append(keep_missing and bool((codes < 0).any()))
+        if missing_level[-1]:
             codes = np.where(codes < 0, len(levels), codes)
             levels = levels.append(pd.Index([None], dtype=object))
         complete &= codes >= 0
@@ -106,7 +113,7 @@ def cell_keys(
         space *= len(levels) + 1
     if space < 2**31:
         combined = combined.astype(np.int32)
-    return CellKeys(combined, None if complete.all() else complete, space, uniques)
+    return CellKeys(combined, None if complete.all() else complete, space, uniques, missing_level)
 
 
 def make_cells(
@@ -147,8 +154,13 @@ def make_cells(
         base = len(levels) + 1
         decoded.append(rest % base)
         rest = rest // base
-    for col, levels, idx in zip(by, uniques, reversed(decoded), strict=True):
+    label_codes = {}
+    for col, levels, idx, missing in zip(
+        by, uniques, reversed(decoded), keys.missing_level, strict=True
+    ):
         labels[col] = levels.take(idx) if len(idx) else levels[:0]
+        n_values = len(levels) - missing
+        label_codes[col] = (np.where(idx < n_values, idx, -1), n_values)
     frame = pd.DataFrame(
         {
             col: np.asarray(vals) if not isinstance(vals, pd.Index) else vals
@@ -160,4 +172,4 @@ def make_cells(
             frame[col] = frame[col].astype(data[col].dtype)
         except (TypeError, ValueError):
             pass
-    return Cells(cell_code, frame.reset_index(drop=True))
+    return Cells(cell_code, frame.reset_index(drop=True), label_codes)

@@ -375,7 +375,7 @@ class SurveyDesign(Estimators):
                 return binary_variable(self._data, name, rows)
             return analysis_variable(self._data, name, f"{statistic} variable")
 
-        return CellSums(self._kernels, read, cells.labels, cells.code)
+        return CellSums(self._kernels, read, cells.labels, cells.code, cells.label_codes)
 
     # --- the general estimator -----------------------------------------------------------------
     def estimate(

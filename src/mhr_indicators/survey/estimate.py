@@ -39,6 +39,9 @@ class CellEstimate:
         The linearisation constants.
     interval : tuple of numpy.ndarray, optional
         A precomputed interval (Woodruff's for quantiles), used by ``ci="woodruff"``.
+    label_arrays : dict of numpy.ndarray, optional
+        The labels as one object array per column, where the maker keeps them (shared by the
+        estimates of one breakdown: never changed).
     """
 
     def take(self, rows: np.ndarray) -> CellEstimate:
@@ -73,6 +76,7 @@ class CellEstimate:
     present: sp.csr_matrix | None = None
     taylor: TaylorStructure | None = None
     interval: tuple[np.ndarray, np.ndarray] | None = None
+    label_arrays: dict[str, np.ndarray] | None = None
 
     @property
     def se(self) -> np.ndarray:

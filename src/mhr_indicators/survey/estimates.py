@@ -70,6 +70,8 @@ class Estimates:
     def label_arrays(self) -> dict[str, np.ndarray]:
         """The cells' labels as one object array per column (for callers assembling many
         estimates into one table: no frame is copied)."""
+        if self._est.label_arrays is not None:  # made once for the estimates of a breakdown
+            return dict(self._est.label_arrays)
         return {str(c): v.to_numpy(dtype=object) for c, v in self._est.labels.items()}
 
     @property

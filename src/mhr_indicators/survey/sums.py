@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -28,49 +28,13 @@ from .estimate import CellEstimate
 from .estimates import Estimates
 from .inputs import binary_variable, valid_rows
 from .table_loops import add_up_pairs, linearised_scores, pair_layout
+from .variable_sums import VariableSums
 
 SUM_STATISTICS = ("mean", "proportion", "ratio", "total")
 #: Bytes of pair layouts (:func:`.table_loops.pair_layout`: where each finest pair goes in a
 #: breakdown) a :class:`CellSums` keeps for its later variables; beyond, a breakdown's layout
 #: is made again for each variable (as for the breakdowns of a census sample by many dimensions).
 LAYOUT_BYTES = 32 * 2**20
-
-
-@dataclass(frozen=True, eq=False)
-class _VariableSums:
-    """The sums of one (numerator, denominator) pair over its valid rows."""
-
-    table: np.ndarray  # a row per pair (or cell), a column per distinct sum
-    columns: tuple[int, ...]  # the table's columns of w y, w x, cases, w, cases with w > 0
-    replicates_y: np.ndarray | None = None  # finest cells x replicates
-    replicates_x: np.ndarray | None = None
-    presence: sp.csr_matrix | None = None  # finest cells x replicate-factor patterns
-
-    FIELDS = ("wy", "wx", "n", "nw", "positive")
-
-    @classmethod
-    def of(cls, wy, wx, n, nw, positive, **replicates) -> _VariableSums:
-        """Sums per (finest cell, PSU) pair (linearisation) or per finest cell."""
-        return cls.from_table(np.column_stack([wy, wx, n, nw, positive]), **replicates)
-
-    @classmethod
-    def from_table(cls, table: np.ndarray, **replicates) -> _VariableSums:
-        """From the five sums as columns. A sum equal to another (``w x`` of a mean is ``w``;
-        cases of positive weight are the cases when no weight is zero) is kept once: each
-        breakdown reads the whole table."""
-        columns = [0, 1, 2, 3, 4]
-        for field, same_as in ((1, 3), (4, 2)):
-            if np.array_equal(table[:, field], table[:, same_as]):
-                columns[field] = same_as
-        kept = sorted(set(columns))
-        if len(kept) < table.shape[1]:
-            table = np.take(table, kept, axis=1)  # C order (a[:, kept] would be F order)
-        table = np.ascontiguousarray(table, dtype=float)
-        return cls(table, tuple(kept.index(c) for c in columns), **replicates)
-
-    def field(self, name: str) -> np.ndarray:
-        """One of :data:`FIELDS`, per pair (or cell)."""
-        return self.table[:, self.columns[self.FIELDS.index(name)]]
 
 
 def _given_values(values, name: str, statistic: str, domain: np.ndarray) -> np.ndarray:
@@ -107,16 +71,25 @@ class CellSums:
         The finest cells (a missing value is its own level).
     """
 
-    def __init__(self, kernels, data_columns, labels: pd.DataFrame, code: np.ndarray) -> None:
+    def __init__(
+        self,
+        kernels,
+        data_columns,
+        labels: pd.DataFrame,
+        code: np.ndarray,
+        label_codes: dict[str, tuple[np.ndarray, int]] | None = None,
+    ) -> None:
         self._kernels = kernels
         self._column = data_columns  # name -> (values as float, role) reader of the design
         self.labels = labels
         self.by = list(labels.columns)
         self._code = code  # finest cell of each row, -1 outside the domain
-        self._vars: dict[tuple, _VariableSums] = {}
-        self._given: dict[tuple, _VariableSums] = {}  # sums made elsewhere (from_tables)
+        self._vars: dict[tuple, VariableSums] = {}
+        self._given: dict[tuple, VariableSums] = {}  # sums made elsewhere (from_tables)
         self._errors: dict[tuple, Exception] = {}
         self._breakdowns: dict[tuple, tuple[pd.DataFrame, np.ndarray]] = {}
+        if label_codes is not None:  # as the cells were coded (see _label_codes)
+            self._breakdowns[("codes",)] = label_codes
         self._some_weight_zero: bool | None = None  # in the domain
         self._layouts: dict[tuple, tuple] = {}  # breakdown -> its pair layout (under a budget)
         t = kernels.taylor
@@ -172,14 +145,14 @@ class CellSums:
         if pairs is not None and np.any(pairs[1][1:] < pairs[1][:-1]):
             order = np.argsort(pairs[1], kind="stable")  # the pairs in PSU order
             pairs = (pairs[0][order], pairs[1][order])
-            fields = _VariableSums.FIELDS
+            fields = VariableSums.FIELDS
             sums = {
                 key: {f: np.asarray(v)[order] if f in fields else v for f, v in arrays.items()}
                 for key, arrays in sums.items()
             }
         if pairs is not None:
             pairs = _narrow(*pairs)
-        obj._given = {key: _VariableSums.of(**arrays) for key, arrays in sums.items()}
+        obj._given = {key: VariableSums.of(**arrays) for key, arrays in sums.items()}
         obj._vars = dict(obj._given)
         obj._errors = dict(errors or {})
         obj._breakdowns = {}
@@ -197,7 +170,7 @@ class CellSums:
         )
 
     # --- one pass per variable ------------------------------------------------------------------
-    def _sums(self, y: np.ndarray, x: np.ndarray | None) -> _VariableSums:
+    def _sums(self, y: np.ndarray, x: np.ndarray | None) -> VariableSums:
         """One pass over the rows: the variable's sums per group (see ``__init__``)."""
         k = self._kernels
         ratio = x is not None
@@ -219,7 +192,7 @@ class CellSums:
             reps = dict(
                 replicates_y=reps_y, replicates_x=reps_x, presence=self._presence(valid, code)
             )
-        return _VariableSums(table, columns, **reps)
+        return VariableSums(table, columns, **reps)
 
     def _presence(self, valid: np.ndarray, code: np.ndarray) -> sp.csr_matrix:
         """The cells' replicate-factor patterns (for degrees of freedom), which depend only on
@@ -232,7 +205,7 @@ class CellSums:
 
     def _variable(
         self, statistic: str, variable: str, denominator: str | None, values=None
-    ) -> _VariableSums:
+    ) -> VariableSums:
         key = (statistic == "proportion", variable, denominator)
         if key in self._errors:
             raise self._errors[key]
@@ -379,7 +352,15 @@ class CellSums:
             est = self._linearised(sums, labels, ids, layout, statistic == "total")
         else:
             est = self._by_cell(sums, labels, ids, statistic == "total")
-        return Estimates(est, statistic)
+        return Estimates(replace(est, label_arrays=self._label_arrays(cols)), statistic)
+
+    def _label_arrays(self, by: Sequence[str]) -> dict[str, np.ndarray]:
+        """The labels of breakdown ``by`` as object arrays, made once for every variable."""
+        key = ("arrays", *by)
+        if key not in self._breakdowns:
+            labels = self._coarse(by)[0]
+            self._breakdowns[key] = {str(c): v.to_numpy(dtype=object) for c, v in labels.items()}
+        return self._breakdowns[key]
 
     def _value(self, num, den, total: bool) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -398,9 +379,7 @@ class CellSums:
                 self._layouts[by] = layout  # (threads may race to make it: the same layout)
         return layout
 
-    def _linearised(
-        self, s: _VariableSums, labels, ids, layout: tuple, total: bool
-    ) -> CellEstimate:
+    def _linearised(self, s: VariableSums, labels, ids, layout: tuple, total: bool) -> CellEstimate:
         t = self._kernels.taylor
         g = len(labels)
         indptr, psu, pairs, cells = add_up_pairs(*self._pairs, ids, g, s.table, layout)
@@ -424,7 +403,7 @@ class CellSums:
             labels, value, variance, df, n_unw, n_w, scores=scores, present=present, taylor=t
         )
 
-    def _by_cell(self, s: _VariableSums, labels, ids, total: bool) -> CellEstimate:
+    def _by_cell(self, s: VariableSums, labels, ids, total: bool) -> CellEstimate:
         k = self._kernels
         g = len(labels)
         ok = ids >= 0
