@@ -32,6 +32,8 @@ _EMPTY = pd.DataFrame(columns=["column", "check", "index", "failure_case"])
 class DaskSurveyRun(SurveyRun):
     """A :class:`SurveyRun` whose rows stay in the partitions of a Dask dataframe."""
 
+    concurrent = False  # one pass over the partitions serves every indicator, in turn
+
     def __init__(self, design, rules, level: float, source: str):
         super().__init__(design, rules, level, source)
         self._derived: list[str] = []

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import warnings
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
-import numpy as np
 import pandas as pd
 
 from .._version import __version__
@@ -38,10 +39,10 @@ from ..vocab import (
     ErrorMode,
     IssueCode,
     allowed,
-    result_columns,
 )
 from .aggregate_indicators import compute_aggregate
-from .blocks import Block, constant, join
+from .assemble import results_table
+from .blocks import Block
 from .migrant_status import criterion_columns
 from .quality import QualityRules, resolve_rules
 from .results import Results
@@ -49,6 +50,12 @@ from .survey_indicators import survey_indicator
 from .survey_run import SurveyRun, breakdown_dims
 
 __all__ = ["compute", "issue_record"]
+
+#: Survey indicators computed at once, in threads (each one's breakdowns then made one after
+#: another): the compiled loops of one release the GIL while another builds its rows. 1
+#: computes them in turn, reading each next one's rows ahead. The results, the issues and their
+#: order do not depend on it.
+INDICATOR_THREADS = min(2, os.cpu_count() or 1)
 
 
 def _resolve(indicators, cat: Catalogue | None) -> list[Indicator]:
@@ -99,14 +106,6 @@ class _Issues:
 
     def note(self, indicator_id: str, problem: IssueCode, detail: str) -> None:
         self.rows.append({"indicator_id": indicator_id, "problem": str(problem), "detail": detail})
-
-
-def _period_text(value) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _aggregate_indicator(
@@ -258,34 +257,6 @@ def _metadata(inds, rules: QualityRules, level: float, inputs: dict, cat) -> dic
     }
 
 
-def _with_totals(part: pd.DataFrame, dims: Sequence[str]) -> pd.DataFrame:
-    """``part`` with ``_T`` in the columns of ``dims`` it lacks (itself, not a copy, when it
-    lacks none: a copy of a frame of text columns costs more than the rows it holds)."""
-    lacking = [d for d in dims if d not in part.columns]
-    return part.assign(**dict.fromkeys(lacking, TOTAL)) if lacking else part
-
-
-def _frames(parts: Sequence[pd.DataFrame | Block], dims: Sequence[str]) -> list[pd.DataFrame]:
-    """The parts as frames with ``_T`` in the columns of ``dims`` they lack, in order; the
-    blocks of consecutive survey indicators made one frame (a frame per indicator would cost
-    more than their rows: each text column is converted when a frame is made)."""
-    frames, blocks = [], []
-    for part in [*parts, None]:
-        if isinstance(part, dict):
-            n = len(next(iter(part.values())))
-            blocks.append({**part, **{d: constant(TOTAL, n) for d in dims if d not in part}})
-            continue
-        if blocks:
-            block = join(blocks)
-            # the dtype aggregate sources use too (they have no case counts)
-            block["n_unweighted"] = pd.array(block["n_unweighted"], dtype="Int64")
-            frames.append(pd.DataFrame(block))
-            blocks = []
-        if part is not None:
-            frames.append(_with_totals(part, dims))
-    return frames
-
-
 def compute(
     indicators: str | Indicator | Catalogue | Iterable[str | Indicator],
     *,
@@ -381,36 +352,65 @@ def compute(
     kinds_of = {ind.id: [k for k in ind.source_kind if inputs[k] is not None] for ind in inds}
     from_survey = [ind for ind in inds if kinds_of[ind.id][:1] == ["survey"]]
     following = {a.id: b for a, b in itertools.pairwise([*from_survey, None])}
+    concurrent = run is not None and run.concurrent and INDICATOR_THREADS > 1
+    pool = ThreadPoolExecutor(INDICATOR_THREADS, "mhr-indicators") if concurrent else None
+
+    def part_of(ind: Indicator, own: _Issues):
+        kinds = kinds_of[ind.id]
+        if not kinds:
+            raise IndicatorInputError(ind.id, ind.source_kind, what="source (one of)")
+        if kinds[0] == "survey" and not concurrent:  # the next one's rows read meanwhile
+            run.read_ahead(following[ind.id], _present(run, dims))
+        return _part(ind, kinds[0], inputs, problems, run, dims, comparisons, own, source)
+
     try:
         if run is not None:
-            if from_survey:  # the first one's rows are read while the columns are checked
+            if from_survey and not concurrent:  # read while the columns are checked
                 run.read_ahead(from_survey[0], _present(run, dims))
             run.check_columns()
-        for ind in inds:
-            try:
-                kinds = kinds_of[ind.id]
-                if not kinds:
-                    raise IndicatorInputError(ind.id, ind.source_kind, what="source (one of)")
-                if kinds[0] == "survey":  # the next one's rows are read while this one runs
-                    run.read_ahead(following[ind.id], _present(run, dims))
-                parts.append(
-                    _part(ind, kinds[0], inputs, problems, run, dims, comparisons, issues, source)
-                )
-            except MhrError as exc:
-                issues.report(exc, ind.id)
+            if concurrent:  # each indicator's breakdowns one after another, in its thread
+                run.breakdown_threads = 1
+        threaded = {ind.id for ind in from_survey} if concurrent else set()
+        parts = _in_order(inds, part_of, pool, threaded, issues)
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         if run is not None:
             run.close()
-    # an optional dimension requested in ``by`` is a column of every row: ``_T`` on the rows
-    # of indicators that do not allow it; a table without optional dimensions is unchanged
-    columns = result_columns(dims)
-    extra = [d for d in columns if d in OPTIONAL_DIMENSIONS]
-    frames = _frames(parts, extra)
-    result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    result = result[columns]
-    # a year or a period string ("2015-2020"): always text, so that one table holds both
-    result["time_period"] = result["time_period"].map(_period_text).astype(object)
-    result["suppressed"] = result["suppressed"].astype(bool)
-    result["n_unweighted"] = result["n_unweighted"].astype("Int64")
+    result = results_table(parts, dims)
     metadata = _metadata(inds, rules, level, inputs, catalogue)
     return Results(result, issues=pd.DataFrame(issues.rows), metadata=metadata)
+
+
+def _in_order(inds, part_of, pool, threaded: set[str], issues: _Issues) -> list:
+    """The parts of the indicators: those in ``threaded`` started in ``pool`` at once, the
+    others made in turn; each one's notes kept apart and every outcome taken in the
+    indicators' order (notes, then its part or its error), as if all ran in turn."""
+    started = []
+    for ind in inds:
+        own = _Issues(issues.mode)
+        if ind.id in threaded:
+            started.append((ind, own, pool.submit(part_of, ind, own)))
+        else:
+            started.append((ind, own, _outcome(part_of, ind, own)))
+    parts = []
+    for ind, own, outcome in started:
+        try:
+            part = outcome.result()
+        except MhrError as exc:
+            issues.rows += own.rows
+            issues.report(exc, ind.id)
+            continue
+        issues.rows += own.rows
+        parts.append(part)
+    return parts
+
+
+def _outcome(function, *args) -> Future:
+    """``function(*args)`` called now, as a finished future (its result or its error)."""
+    done: Future = Future()
+    try:
+        done.set_result(function(*args))
+    except MhrError as exc:
+        done.set_exception(exc)
+    return done

@@ -72,7 +72,7 @@ def survey_indicator(
     subsets = [s for size in range(len(dims) + 1) for s in itertools.combinations(dims, size)]
     first = _estimates(ind, run, subsets[0], dims)  # fills the caches they share
     rest = list(range(1, len(subsets)))
-    threads = max(1, min(BREAKDOWN_THREADS, len(rest)))
+    threads = max(1, min(run.breakdown_threads or BREAKDOWN_THREADS, len(rest)))
     groups = [[0, *rest[0::threads]], *(rest[k::threads] for k in range(1, threads))]
     work = [[(p, subsets[p], first if p == 0 else None) for p in group] for group in groups]
     if threads > 1:

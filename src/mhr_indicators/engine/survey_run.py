@@ -36,6 +36,10 @@ class SurveyRun:
     """Per-call state: the design (grown by the derived columns indicators share), the domains
     of the populations, and the columns already validated."""
 
+    #: Whether indicators may be computed in threads at once (once :meth:`prepare` has made the
+    #: derived columns and :meth:`check_columns` checked them, estimates only read the design).
+    concurrent = True
+
     def __init__(self, design: SurveyDesign, rules: QualityRules, level: float, source: str):
         self.design = design
         self.rules = rules
@@ -55,6 +59,8 @@ class SurveyRun:
         self._locks: dict[tuple, threading.Lock] = {}
         self._locks_lock = threading.Lock()
         self._ahead: Future | None = None
+        #: Threads for an indicator's breakdowns (None: ``BREAKDOWN_THREADS``).
+        self.breakdown_threads: int | None = None
 
     def prepare(self, indicators: Sequence[Indicator], dims: Sequence[str] = ()) -> None:
         """Derive, before any estimate, the columns the survey indicators share (migrant status,
@@ -367,11 +373,12 @@ class SurveyRun:
             for name in (variable, kwargs.get("denominator")):
                 if name:
                     sums.forget(name)
-        self._users[key] = self._users.get(key, 1) - 1
-        if self._users[key] > 0:
-            return
-        for cached in [k for k in list(self._sums) if k[:3] == key]:
-            self._sums.pop(cached, None)
+        with self._locks_lock:  # (indicators may finish at once)
+            self._users[key] = self._users.get(key, 1) - 1
+            if self._users[key] > 0:
+                return
+            for cached in [k for k in list(self._sums) if k[:3] == key]:
+                self._sums.pop(cached, None)
 
     def not_stated_rows(
         self, population: str | None, criterion: str, by: list[str], dims: Sequence[str]

@@ -323,8 +323,8 @@ class SurveyDesign(Estimators):
         value = store.get(key)
         if value is None:  # (threads may race to make it: each gets a correct value)
             value = store[key] = make()
-            while len(store) > KEEP_ROW_ARRAYS:
-                store.pop(next(iter(store)), None)
+            for oldest in list(store)[: max(0, len(store) - KEEP_ROW_ARRAYS)]:  # a snapshot
+                store.pop(oldest, None)
         return value
 
     def _factorized(self, name: str) -> tuple[np.ndarray, pd.Index]:
