@@ -131,9 +131,10 @@ def test_linear_and_ratio_contrasts_match_svycontrast(designs, design, case):
                 ("ratio", "ratio_migrant_women_native_men"),
             ]
         ):
-            got = est.compare([a[i]], [b[i]], kind)
-            assert got.value[0] == pytest.approx(ref.loc[name + tag, "value"], rel=1e-8)
-            assert got.se[0] == pytest.approx(ref.loc[name + tag, "se"], rel=1e-6)
+            for scores in (True, False):  # scores kept, or the variances only
+                got = est.compare([a[i]], [b[i]], kind, scores=scores)
+                assert got.value[0] == pytest.approx(ref.loc[name + tag, "value"], rel=1e-8)
+                assert got.se[0] == pytest.approx(ref.loc[name + tag, "se"], rel=1e-6)
             checked += 1
     assert checked == len(ref)
 

@@ -26,7 +26,9 @@ def results_table(parts: Sequence[pd.DataFrame | Block], dims: Sequence[str]) ->
     result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     result = result[columns]
     # a year or a period string ("2015-2020"): always text, so that one table holds both
-    result["time_period"] = result["time_period"].map(_period_text).astype(object)
+    codes, periods = pd.factorize(result["time_period"])  # each distinct period once
+    texts = np.array([_period_text(p) for p in periods] + [None], dtype=object)
+    result["time_period"] = pd.Series(texts[codes], index=result.index, dtype=object)
     result["suppressed"] = result["suppressed"].astype(bool)
     result["n_unweighted"] = result["n_unweighted"].astype("Int64")
     return result

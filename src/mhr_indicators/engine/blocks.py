@@ -3,11 +3,12 @@
 A survey indicator makes many small groups of rows (each group, the not-stated share and each
 comparison, in every breakdown). Building a pandas frame for each costs more than the estimates
 themselves, so the engine holds each group as a *block* — a dict of equally long NumPy arrays,
-one per column — and makes one frame per indicator from the joined blocks.
+one per column — and makes one frame of many indicators' joined blocks.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -95,6 +96,8 @@ def keys_block(keys: Sequence[str], matched: list[tuple]) -> Block:
     return {k: np.asarray(col, dtype=object) for k, col in zip(keys, columns, strict=True)}
 
 
+@functools.lru_cache(maxsize=256)
 def unlabelled(n: int) -> pd.DataFrame:
-    """Labels of ``n`` cells whose labels the engine keeps in blocks (no columns)."""
+    """Labels of ``n`` cells whose labels the engine keeps in blocks (no columns; one frame
+    per ``n``, shared: estimates never change their labels)."""
     return pd.DataFrame(index=pd.RangeIndex(n))

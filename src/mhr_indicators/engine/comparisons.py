@@ -110,7 +110,7 @@ def comparison_rows(
     pair_labels = keys_block(keys, pairs["_keys"])
     for kind in (k for k in kinds if k in COMPARISONS):
         pm, pr = pairs["m"], pairs["r"]
-        est = joint.compare(pm, pr, kind, labels=unlabelled(len(pm)))
+        est = joint.compare(pm, pr, kind, labels=unlabelled(len(pm)), scores=False)
         out.append(_rows(est, kind, ind, [pm, pr], pair_labels, rows, level))
     wanted = [k for k in kinds if k in INTERSECTIONAL]
     if not wanted or "sex" not in keys:
@@ -139,6 +139,6 @@ def comparison_rows(
                 coefficients[np.arange(k), pos] += sign
             est = joint.contrast(coefficients, labels=unlabelled(k))
         else:
-            est = joint.compare(involved[0], involved[1], "gap", labels=unlabelled(k))
+            est = joint.compare(involved[0], involved[1], "gap", labels=unlabelled(k), scores=False)
         out.append(_rows(est, kind, ind, involved, labels, rows, level))
     return out

@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..errors import ConfigurationError
 from .compiled import index_type
 from .estimate import CellEstimate
+from .table_loops import pair_forms as pair_forms_loop
 from .table_loops import sparse_product
 
 
@@ -28,13 +30,23 @@ def _row_min(matrix: sp.csr_matrix, values: np.ndarray) -> np.ndarray:
 
 
 def combine(
-    est: CellEstimate, matrix: sp.csr_matrix, value: np.ndarray, labels: pd.DataFrame
+    est: CellEstimate,
+    matrix: sp.csr_matrix,
+    value: np.ndarray,
+    labels: pd.DataFrame,
+    pair_variance: np.ndarray | None = None,
 ) -> CellEstimate:
     """Estimates whose deviations are ``matrix`` times those of ``est`` (the delta method).
 
     ``value`` is the new estimate (a linear combination, or a nonlinear comparison whose
-    gradient rows make up ``matrix``).
+    gradient rows make up ``matrix``). ``pair_variance`` is the variance, when it is known
+    already (:func:`pair_variance`): the result then has no scores to contrast further.
     """
+    if not est.contrastable:
+        raise ConfigurationError(
+            "these estimates were compared without their scores (compare(..., scores=False)): "
+            "contrast the estimates they compare instead"
+        )
     involved = matrix.copy()
     involved.data = np.ones_like(involved.data)
     n_unw = involved @ est.n_unweighted
@@ -42,7 +54,9 @@ def combine(
     df = _row_min(involved, est.df)
     variance = np.full(len(value), np.nan)
     scores = present = replicates = None
-    if est.replicates is not None:
+    if pair_variance is not None:
+        variance = pair_variance
+    elif est.replicates is not None:
         linear = matrix @ est.value
         replicates = np.asarray(matrix @ est.replicates) + (value - linear)[:, None]
         variance = est.replicate_design.variance(replicates, value)
@@ -63,13 +77,41 @@ def combine(
         replicate_design=est.replicate_design,
         present=present,
         taylor=est.taylor,
+        contrastable=pair_variance is None,
     )
+
+
+def pair_forms(est: CellEstimate, a: np.ndarray, b: np.ndarray) -> tuple | None:
+    """The variances of cells ``a[i]`` and ``b[i]`` and their covariance, from one pass over
+    their scores (:func:`.table_loops.pair_forms`); None where a comparison's variance does
+    not follow from them (replicate designs, whose replicates give it directly, and the
+    ``average`` lonely-PSU policy, which scales each variance by the strata it covers)."""
+    t = est.taylor
+    if est.scores is None or t is None or (t.lonely_psu == "average" and t.lonely.any()):
+        return None
+    s = _csr(est.scores)
+    return pair_forms_loop(
+        s.indptr, s.indices, np.asarray(s.data, dtype=float), a, b,
+        t.psu_stratum, t.n_psu, t.lonely, np.nan_to_num(t.coef), s.shape[1],
+    )  # fmt: skip
+
+
+def pair_variance(forms: tuple, ga: np.ndarray, gb: np.ndarray) -> np.ndarray:
+    """The variance of ``ga z_a + gb z_b`` for the :func:`pair_forms` of the cells (a
+    quadratic form: never below zero but for rounding, which is clipped)."""
+    qa, qb, qab = forms
+    return np.maximum(ga * ga * qa + 2.0 * ga * gb * qab + gb * gb * qb, 0.0)
+
+
+def _csr(matrix) -> sp.csr_matrix:
+    """``matrix`` as CSR (itself when it is: no copy, no checks again)."""
+    return matrix if isinstance(matrix, sp.csr_matrix) else sp.csr_matrix(matrix)
 
 
 def _product(matrix: sp.csr_matrix, scores: sp.csr_matrix) -> sp.csr_matrix:
     """``matrix @ scores``: the rows of a contrast matrix name few cells, so each row of the
     product adds up a few rows of scores (a compiled pass, no general sparse product)."""
-    matrix, scores = sp.csr_matrix(matrix), sp.csr_matrix(scores)
+    matrix, scores = _csr(matrix), _csr(scores)
     n_cols = scores.shape[1]
     size = int(np.diff(scores.indptr)[matrix.indices].sum())  # at most, the product's entries
     indptr, indices, data = sparse_product(

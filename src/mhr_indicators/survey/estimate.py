@@ -42,6 +42,9 @@ class CellEstimate:
     label_arrays : dict of numpy.ndarray, optional
         The labels as one object array per column, where the maker keeps them (shared by the
         estimates of one breakdown: never changed).
+    contrastable : bool
+        False for comparisons made without their scores (their variances only), which
+        cannot be contrasted further.
     """
 
     def take(self, rows: np.ndarray) -> CellEstimate:
@@ -77,6 +80,7 @@ class CellEstimate:
     taylor: TaylorStructure | None = None
     interval: tuple[np.ndarray, np.ndarray] | None = None
     label_arrays: dict[str, np.ndarray] | None = None
+    contrastable: bool = True
 
     @property
     def se(self) -> np.ndarray:

@@ -19,8 +19,9 @@ import scipy.sparse as sp
 
 from ..errors import ConfigurationError, EstimationInputError
 from ..vocab import CI_METHODS, allowed
+from .compiled import index_type
 from .contrast import value_and_gradient
-from .covariance import combine, taylor_covariance
+from .covariance import combine, pair_forms, pair_variance, taylor_covariance
 from .estimate import CellEstimate
 
 _CI_BY_STATISTIC = {
@@ -56,11 +57,12 @@ class Estimates:
     >>> est.contrast({"double_disadvantage": {("F", 1): 1, ("M", 0): -1}}).to_frame()
     """
 
-    __slots__ = ("_est", "statistic")
+    __slots__ = ("_est", "_forms", "statistic")
 
     def __init__(self, cells: CellEstimate, statistic: str) -> None:
         self._est = cells
         self.statistic = statistic
+        self._forms: tuple | None = None  # the last pairs compared without scores
 
     # --- reading --------------------------------------------------------------------------------
     @property
@@ -372,6 +374,7 @@ class Estimates:
         b: Sequence[int] | np.ndarray,
         kind: str = "gap",
         labels: pd.DataFrame | None = None,
+        scores: bool = True,
     ) -> Estimates:
         """Compare cells ``a[i]`` with ``b[i]``: a difference or a ratio form, by the delta method.
 
@@ -384,6 +387,11 @@ class Estimates:
             ``adjusted_parity_index`` a / b, or 2 - b / a when a / b > 1.
         labels : pandas.DataFrame, optional
             Labels of the comparisons (default: the labels of the ``a`` cells).
+        scores : bool
+            Keep the comparisons' linearised scores, so that they can be contrasted further.
+            With False only their variances are made (the same values, to rounding): the
+            variances and covariance of the compared cells are found once for every kind of
+            comparison of the same pairs, much faster, but the result cannot be contrasted.
 
         Returns
         -------
@@ -397,15 +405,45 @@ class Estimates:
         value, ga, gb = value_and_gradient(kind, self._est.value[a], self._est.value[b])
         ga = np.nan_to_num(ga, nan=0.0, posinf=0.0, neginf=0.0)
         gb = np.nan_to_num(gb, nan=0.0, posinf=0.0, neginf=0.0)
-        k = len(a)
-        rows = np.concatenate([np.arange(k), np.arange(k)])
-        matrix = sp.csr_matrix(
-            (np.concatenate([ga, gb]), (rows, np.concatenate([a, b]))), shape=(k, len(self))
-        )
-        matrix.sum_duplicates()
+        matrix = _pair_matrix(a, b, ga, gb, len(self))
         if labels is None:
             labels = self._est.labels.iloc[a].reset_index(drop=True)
-        return Estimates(combine(self._est, matrix, value, labels), "contrast")
+        forms = None if scores else self._pair_forms(a, b)
+        variance = None if forms is None else pair_variance(forms, ga, gb)
+        return Estimates(combine(self._est, matrix, value, labels, variance), "contrast")
+
+    def _pair_forms(self, a: np.ndarray, b: np.ndarray) -> tuple | None:
+        """The :func:`.covariance.pair_forms` of the pairs (a, b), kept for the next kinds
+        of comparison of the same pairs."""
+        key = (a.tobytes(), b.tobytes())
+        if self._forms is None or self._forms[0] != key:
+            self._forms = (key, pair_forms(self._est, a, b))
+        return self._forms[1]
+
+
+def _pair_matrix(
+    a: np.ndarray, b: np.ndarray, ga: np.ndarray, gb: np.ndarray, n: int
+) -> sp.csr_matrix:
+    """The k-by-n matrix whose row i holds ``ga[i]`` in column ``a[i]`` and ``gb[i]`` in
+    column ``b[i]`` (added up where they are one column), columns in order within a row."""
+    k = len(a)
+    if np.any(a == b):
+        rows = np.concatenate([np.arange(k), np.arange(k)])
+        matrix = sp.csr_matrix((np.concatenate([ga, gb]), (rows, np.concatenate([a, b]))), (k, n))
+        matrix.sum_duplicates()
+        return matrix
+    first = a < b  # built directly: two entries a row, no sorting of a COO matrix
+    columns = np.where(first, a, b), np.where(first, b, a)
+    values = np.where(first, ga, gb), np.where(first, gb, ga)
+    index = index_type(n, 2 * k).dtype
+    return sp.csr_matrix(
+        (
+            np.column_stack(values).ravel(),
+            np.column_stack(columns).ravel().astype(index),
+            np.arange(0, 2 * k + 1, 2, dtype=index),
+        ),
+        shape=(k, n),
+    )
 
 
 def _join_intervals(intervals: list[tuple[np.ndarray, np.ndarray]]):

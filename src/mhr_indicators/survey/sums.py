@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from ..errors import ConfigurationError, EstimationInputError, EstimationOptionError
 from ..vocab import allowed
-from .compiled import index_type, pair_groups, row_sums
+from .compiled import index_type, pair_groups, row_sums, small_integers
 from .estimate import CellEstimate
 from .estimates import Estimates
 from .inputs import binary_variable, valid_rows
@@ -44,7 +44,8 @@ def _given_values(values, name: str, statistic: str, domain: np.ndarray) -> np.n
         raise EstimationInputError(
             f"{name!r}: {y.shape[0] if y.ndim else 0} values given for {len(domain)} rows"
         )
-    if statistic == "proportion":  # the check of a column, rows named by their position
+    if statistic == "proportion" and not small_integers(y, 2)[2]:  # not all 0, 1 or NaN
+        # the check of a column, which names the rows (by their position)
         return binary_variable(pd.DataFrame({name: y}, copy=False), name, domain)
     return y
 
@@ -300,11 +301,15 @@ class CellSums:
         labels = pd.DataFrame({c: columns[c].take(first) for c in by}, copy=False)
         return labels, ids
 
-    def _label_columns(self) -> dict:
-        """The finest cells' label columns, as arrays of their own dtypes."""
-        if ("columns",) not in self._breakdowns:
-            self._breakdowns[("columns",)] = {c: v.array for c, v in self.labels.items()}
-        return self._breakdowns[("columns",)]
+    def _label_columns(self, as_objects: bool = False) -> dict:
+        """The finest cells' label columns, as arrays of their own dtypes (or of objects)."""
+        key = ("columns", as_objects)
+        if key not in self._breakdowns:
+            self._breakdowns[key] = {
+                c: v.to_numpy(dtype=object) if as_objects else v.array
+                for c, v in self.labels.items()
+            }
+        return self._breakdowns[key]
 
     def _label_codes(self) -> dict[str, tuple[np.ndarray, int]]:
         """Each column of the finest cells as sorted integer codes (-1 for a missing value)."""
@@ -355,11 +360,16 @@ class CellSums:
         return Estimates(replace(est, label_arrays=self._label_arrays(cols)), statistic)
 
     def _label_arrays(self, by: Sequence[str]) -> dict[str, np.ndarray]:
-        """The labels of breakdown ``by`` as object arrays, made once for every variable."""
+        """The labels of breakdown ``by`` as object arrays, made once for every variable (taken
+        from the finest cells' labels, themselves converted once)."""
         key = ("arrays", *by)
         if key not in self._breakdowns:
-            labels = self._coarse(by)[0]
-            self._breakdowns[key] = {str(c): v.to_numpy(dtype=object) for c, v in labels.items()}
+            ids = self._coarse(by)[1]
+            first = np.empty(int(ids.max(initial=-1)) + 1, dtype=np.int64)
+            placed = np.flatnonzero(ids >= 0)[::-1]
+            first[ids[placed]] = placed  # each coarse cell's first finest cell
+            finest = self._label_columns(as_objects=True)
+            self._breakdowns[key] = {str(c): finest[c][first] for c in by}
         return self._breakdowns[key]
 
     def _value(self, num, den, total: bool) -> np.ndarray:

@@ -17,6 +17,7 @@ __all__ = [
     "add_into_pairs",
     "add_up_pairs",
     "linearised_scores",
+    "pair_forms",
     "pair_layout",
     "sparse_product",
     "stratum_variance",
@@ -315,3 +316,84 @@ def sparse_product(
                     data[s] += coef * b_data[f]
         indptr[r + 1] = m
     return indptr, indices[:m].copy(), data[:m].copy()
+
+
+@compiled
+def pair_forms(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    psu_stratum: np.ndarray,
+    n_psu: np.ndarray,
+    lonely: np.ndarray,
+    coef: np.ndarray,
+    n_cols: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The variance forms of pairs of rows of a cells-by-PSUs score matrix (CSR): for each
+    ``i``, the variances of rows ``a[i]`` and ``b[i]`` and their covariance, as
+    :func:`stratum_variance` takes them (per stratum, ``coef`` times the centred sums of
+    products of PSU scores; a lonely PSU's stratum not centred).
+
+    The variance of ``ga z_a + gb z_b`` is then ``ga² qa + 2 ga gb qab + gb² qb``: every
+    comparison of the two cells (a gap, a ratio by the delta method) follows from one pass.
+    """
+    k = len(a)
+    n_strata = len(n_psu)
+    qa = np.zeros(k)
+    qb = np.zeros(k)
+    qab = np.zeros(k)
+    s1a = np.zeros(n_strata)
+    s1b = np.zeros(n_strata)
+    s2a = np.zeros(n_strata)
+    s2b = np.zeros(n_strata)
+    cross = np.zeros(n_strata)
+    seen = np.zeros(n_strata, dtype=np.bool_)
+    touched = np.empty(n_strata, dtype=np.int64)
+    score_a = np.zeros(n_cols)  # row a's score per PSU, for the products with row b
+    for i in range(k):
+        m = 0
+        for e in range(indptr[a[i]], indptr[a[i] + 1]):
+            p = indices[e]
+            h = psu_stratum[p]
+            if not seen[h]:
+                seen[h] = True
+                touched[m] = h
+                m += 1
+            z = data[e]
+            score_a[p] += z
+            s1a[h] += z
+            s2a[h] += z * z
+        for e in range(indptr[b[i]], indptr[b[i] + 1]):
+            p = indices[e]
+            h = psu_stratum[p]
+            if not seen[h]:
+                seen[h] = True
+                touched[m] = h
+                m += 1
+            z = data[e]
+            s1b[h] += z
+            s2b[h] += z * z
+            cross[h] += score_a[p] * z
+        for e in range(indptr[a[i]], indptr[a[i] + 1]):
+            score_a[indices[e]] = 0.0
+        va = 0.0
+        vb = 0.0
+        vab = 0.0
+        for t in range(m):
+            h = touched[t]
+            if lonely[h]:
+                va += coef[h] * s2a[h]
+                vb += coef[h] * s2b[h]
+                vab += coef[h] * cross[h]
+            else:
+                va += coef[h] * (s2a[h] - s1a[h] * s1a[h] / n_psu[h])
+                vb += coef[h] * (s2b[h] - s1b[h] * s1b[h] / n_psu[h])
+                vab += coef[h] * (cross[h] - s1a[h] * s1b[h] / n_psu[h])
+            s1a[h] = s1b[h] = s2a[h] = s2b[h] = cross[h] = 0.0
+            seen[h] = False
+        qa[i] = va
+        qb[i] = vb
+        qab[i] = vab
+    return qa, qb, qab

@@ -161,7 +161,7 @@ class TaylorStructure:
             Cells-by-strata matrix, nonzero where the cell has members in the stratum (used by
             the ``average`` policy: R averages over the strata present in the domain).
         """
-        scores = sp.csr_matrix(scores)
+        scores = scores if isinstance(scores, sp.csr_matrix) else sp.csr_matrix(scores)
         if not (self.lonely_psu == "average" and self.lonely.any()):
             return self._by_stratum(scores, np.nan_to_num(self.coef))
         ok = ~self.lonely
