@@ -73,6 +73,10 @@ class DaskSurveyRun(SurveyRun):
         """Columns are validated in the partitions, in the first pass: plan them."""
         self._to_check += list(columns)
 
+    def check_columns(self) -> None:
+        """Plan the checks of the keys (in the first pass, with the indicators' columns)."""
+        self._validate_columns(KEYS)
+
     def prepare(self, indicators: Sequence[Indicator], dims: Sequence[str] = ()) -> None:
         """As :meth:`SurveyRun.prepare`: name the shared derived columns, count each
         population's users; and plan the one pass (every population's cells and variables,

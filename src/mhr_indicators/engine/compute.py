@@ -199,10 +199,15 @@ def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> Block:
     missing = ind.missing_columns(run.columns) + [d for d in use_dims if d not in run.columns]
     if missing:
         raise IndicatorInputError(ind.id, list(dict.fromkeys(missing)))
-    criterion_cols = criterion_columns(ind.migrant_criterion)
-    run.check([*ind.required_columns, "ref_area", "time_period", *use_dims, *criterion_cols])
+    read = [*ind.required_columns, "ref_area", "time_period", *use_dims]
+    read += criterion_columns(ind.migrant_criterion)
     kinds = _survey_kinds(ind, comparisons, use_dims, issues)
-    rows = survey_indicator(ind, run, use_dims, kinds)
+    try:  # estimated while its columns may still be checked: the rows wait for the checks
+        rows = survey_indicator(ind, run, use_dims, kinds)
+    except Exception:
+        run.check(read)  # a value that fails the checks is the error to report
+        raise
+    run.check(read)
     if not rows:
         used = ", ".join(c for c in (ind.variable, ind.numerator, ind.denominator) if c)
         raise EstimationInputError(

@@ -59,6 +59,7 @@ class SurveyRun:
         self._locks: dict[tuple, threading.Lock] = {}
         self._locks_lock = threading.Lock()
         self._ahead: Future | None = None
+        self._checking: Future | None = None  # the up-front column checks (check_columns)
         #: Threads for an indicator's breakdowns (None: ``BREAKDOWN_THREADS``).
         self.breakdown_threads: int | None = None
 
@@ -72,7 +73,7 @@ class SurveyRun:
         Each population's filter is evaluated here, once: populations selecting the same
         rows are then known to be one (:meth:`identity`) before any is estimated, so their
         cells are made once and freed after the last indicator of any of them."""
-        wanted = self._wanted
+        prepared = []
         for ind in indicators:
             if "survey" not in ind.source_kind or not ind.migrant_criterion:
                 continue
@@ -81,19 +82,29 @@ class SurveyRun:
             try:
                 self.status_missing(ind.migrant_criterion)
                 self.variables(ind)
+            except MhrError:
+                continue
+            prepared.append(ind)
+            self._wanted += [*ind.required_columns, *breakdown_dims(ind, dims)]
+            self._wanted += criterion_columns(ind.migrant_criterion)
+        self.check_columns()  # in the background, while the filters are evaluated
+        for ind in prepared:
+            try:
                 key = self._key(ind.population, ind.migrant_criterion, breakdown_dims(ind, dims))
             except MhrError:
                 continue
             self._users[key] = self._users.get(key, 0) + 1
-            wanted += [*ind.required_columns, *breakdown_dims(ind, dims)]
-            wanted += criterion_columns(ind.migrant_criterion)
 
     def check_columns(self) -> None:
-        """Check every column the indicators counted by :meth:`prepare` read, against the
-        survey schema, in one call (the first indicator's rows may be read ahead meanwhile:
-        the checks only read the design). Each indicator raises its columns' failures on its
-        own turn (:meth:`check`)."""
-        self._validate_columns([*KEYS, *self._wanted])
+        """Start checking every column the indicators counted by :meth:`prepare` read, against
+        the survey schema, in one call, in a background thread (the checks only read the
+        design: the populations are evaluated and the indicators estimated meanwhile). Each
+        indicator raises its columns' failures on its own turn (:meth:`check`), which waits
+        for these checks."""
+        if self._checking is None:
+            pool = ThreadPoolExecutor(1, "mhr-checks")
+            self._checking = pool.submit(self._validate_columns, [*KEYS, *self._wanted])
+            pool.shutdown(wait=False)  # the thread ends with the checks
 
     def read_ahead(self, ind: Indicator | None, dims: Sequence[str] = ()) -> None:
         """Finish the reading started for the indicator now due, and start reading, in a
@@ -203,6 +214,8 @@ class SurveyRun:
             Listing every failing value of those columns (a code outside its list, an age of
             150, a missing ref_area), so that no row silently drops out of the cells.
         """
+        if self._checking is not None:
+            self._checking.result()  # the checks of every column, started by check_columns
         self._validate_columns(columns)
         failing = [
             self._failures[c]
