@@ -140,3 +140,33 @@ def test_text_tests_through_codes_match_the_values():
     assert set(asked) == {"status", "mixed"}
     unknown_kept = truth_values("status == 'employed'", frame, codes).tolist()
     assert unknown_kept[0] == 1.0 and np.isnan(unknown_kept[1]) and unknown_kept[2:] == [0.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "age >= 15",
+        "15 <= age",
+        "age != 40",
+        "age between 15 and 64",
+        "age not between 15 and 64",
+        "age == hours",
+        "hours < 40 and age > 14",
+        "code >= -1",
+    ],
+)
+def test_numbers_compared_on_arrays_match_the_nullable_columns(text):
+    # plain NumPy columns are compared on their arrays; nullable (extension) columns through
+    # pandas: both must give the same three-valued results
+    plain = pd.DataFrame(
+        {
+            "age": [10.0, 15.0, 40.0, 64.0, 65.0, np.nan],
+            "hours": [10.0, np.nan, 40.0, 35.0, 65.0, 20.0],
+            "code": np.array([0, 1, 2, 200, 3, 4], dtype=np.uint8),
+        }
+    )
+    nullable = plain.astype({"age": "Float64", "hours": "Float64", "code": "Int64"})
+    np.testing.assert_array_equal(truth_values(text, plain), truth_values(text, nullable))
+    expected = {"age >= 15": [0, 1, 1, 1, 1, np.nan], "code >= -1": [1, 1, 1, 1, 1, 1]}
+    if text in expected:  # by hand
+        np.testing.assert_array_equal(truth_values(text, plain), expected[text])

@@ -42,6 +42,7 @@ class SurveyRun:
 
     def __init__(self, design: SurveyDesign, rules: QualityRules, level: float, source: str):
         self.design = design
+        self._given = design  # the caller's design (this run's adds the derived columns)
         self.rules = rules
         self.level = level
         self.source = source
@@ -60,6 +61,7 @@ class SurveyRun:
         self._locks_lock = threading.Lock()
         self._ahead: Future | None = None
         self._checking: Future | None = None  # the up-front column checks (check_columns)
+        self._given_names: frozenset | None = None
         #: Threads for an indicator's breakdowns (None: ``BREAKDOWN_THREADS``).
         self.breakdown_threads: int | None = None
 
@@ -73,6 +75,9 @@ class SurveyRun:
         Each population's filter is evaluated here, once: populations selecting the same
         rows are then known to be one (:meth:`identity`) before any is estimated, so their
         cells are made once and freed after the last indicator of any of them."""
+        for dim in [*KEYS, *dims]:  # coded in the caller's design: kept for its later runs
+            if dim in self.columns:
+                self._given.codes(dim)
         prepared = []
         for ind in indicators:
             if "survey" not in ind.source_kind or not ind.migrant_criterion:
@@ -94,6 +99,20 @@ class SurveyRun:
             except MhrError:
                 continue
             self._users[key] = self._users.get(key, 0) + 1
+
+    def codes(self, name: str) -> tuple[np.ndarray, pd.Index]:
+        """A column's sorted codes (:meth:`SurveyDesign.codes`), kept by the caller's design
+        for its columns (so that later calls of ``compute`` on it find them), by this run's
+        for the derived ones."""
+        if name in self._given_columns:
+            return self._given.codes(name)
+        return self.design.codes(name)
+
+    @property
+    def _given_columns(self) -> frozenset:
+        if self._given_names is None:
+            self._given_names = frozenset(self._given.column_names)
+        return self._given_names
 
     def check_columns(self) -> None:
         """Start checking every column the indicators counted by :meth:`prepare` read, against
@@ -197,7 +216,7 @@ class SurveyRun:
             return np.unpackbits(packed, count=self.design.n_rows).view(bool)
         if population:
             frame = self._frame(parse_filter(population).columns)
-            rows = evaluate_filter(population, frame, codes=self.design.codes)
+            rows = evaluate_filter(population, frame, codes=self.codes)
         else:
             rows = np.ones(self.design.n_rows, dtype=bool)
         packed = np.packbits(rows)
@@ -257,7 +276,7 @@ class SurveyRun:
         if name not in self._numerators:
             return None
         text = self._numerators[name]
-        return truth_values(text, self._frame(parse_filter(text).columns), self.design.codes)
+        return truth_values(text, self._frame(parse_filter(text).columns), self.codes)
 
     def _read_variable(self, sums: CellSums, ind: Indicator) -> tuple[str, dict]:
         """Read the indicator's variable into the population's sums (once); its name and

@@ -36,6 +36,10 @@ Codes = Callable[[str], tuple[np.ndarray, pd.Index]]
 
 _OPS = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 _MIRROR = {"==": "eq", "!=": "ne", "<": "gt", "<=": "ge", ">": "lt", ">=": "le"}
+_UFUNCS = {
+    "==": "equal", "!=": "not_equal", "<": "less", "<=": "less_equal",
+    ">": "greater", ">=": "greater_equal",
+}  # fmt: skip
 
 
 def _values(operand: Column | Literal, data: pd.DataFrame, f: Filter):
@@ -104,6 +108,9 @@ def _compare(
             "(a number with text): quote text values, leave numbers bare",
             f.text,
         )
+    fast = _numeric_compare(left, right, node.op)
+    if fast is not None:
+        return _known(fast, lmiss, rmiss)
     try:
         if isinstance(left, pd.Series):
             result = getattr(left, _OPS[node.op])(right)
@@ -117,11 +124,43 @@ def _compare(
             f.text,
         ) from None
     result = np.asarray(result.fillna(False) if hasattr(result, "fillna") else result, dtype=bool)
-    missing = np.zeros(len(data), dtype=bool)
-    for m in (lmiss, rmiss):
-        if m is not None:
-            missing |= m
-    return result & ~missing, ~result & ~missing
+    return _known(result, lmiss, rmiss)
+
+
+def _plain_numbers(x) -> np.ndarray | None:
+    """A column's values as a NumPy array when they are plain numbers (no extension dtype)."""
+    if isinstance(x, pd.Series) and isinstance(x.dtype, np.dtype) and x.dtype.kind in "iuf":
+        return x.to_numpy()
+    return None
+
+
+def _numeric_compare(left, right, op: str) -> np.ndarray | None:
+    """A comparison of a column of plain numbers with a number (or another such column)
+    done on the arrays (a missing value's result is masked by the caller); None otherwise."""
+    a, b = _plain_numbers(left), _plain_numbers(right)
+    if a is not None and (b is not None or _is_number(right)):
+        pair = (a, right if b is None else b)
+    elif b is not None and _is_number(left):
+        pair = (left, b)
+    else:
+        return None
+    try:
+        return getattr(np, _UFUNCS[op])(*pair)
+    except (TypeError, OverflowError):  # e.g. a negative number against unsigned codes
+        return None
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float, np.number)) and not isinstance(x, (bool, np.bool_))
+
+
+def _known(result: np.ndarray, *missing: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(true, false) of a comparison's result where no operand is missing."""
+    unknown = [m for m in missing if m is not None and m.any()]
+    if not unknown:
+        return result, ~result
+    known = ~np.logical_or.reduce(unknown) if len(unknown) > 1 else ~unknown[0]
+    return result & known, ~result & known
 
 
 def _between(node: Between, data: pd.DataFrame, f: Filter) -> tuple[np.ndarray, np.ndarray]:
@@ -131,6 +170,11 @@ def _between(node: Between, data: pd.DataFrame, f: Filter) -> tuple[np.ndarray, 
             f"'between' bounds for column {node.column.name!r} must have the column's type",
             f.text,
         )
+    values = _plain_numbers(series)
+    if values is not None:  # on the array: a missing value is masked below
+        inside = (values >= node.low) & (values <= node.high)
+        t, fl = _known(inside, miss)
+        return (fl, t) if node.negate else (t, fl)
     try:
         inside = (series >= node.low) & (series <= node.high)
     except TypeError as exc:
