@@ -217,3 +217,20 @@ def test_distinct_values_of_codes_and_of_other_columns():
     assert sorted(distinct_values(pd.Series([-1.5, 3.0, -1.5]))) == [-1.5, 3.0]
     text = distinct_values(pd.Series(["b", None, "a", "b"]))
     assert len(text) == 3 and {"a", "b"} < set(text) and pd.isna(text).sum() == 1
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "string[python]", object])
+def test_text_codes_are_those_of_pandas_factorize(dtype):
+    import pandas as pd
+
+    from mhr_indicators.survey.cells import factorize_column
+
+    words = ["b", "a", None, "é", "A", "b", "ä", "a"]
+    # Arrow data in several chunks, as a concatenation of frames gives them
+    column = pd.concat([pd.Series(words[:3], dtype=dtype), pd.Series(words[3:], dtype=dtype)])
+    codes, levels = factorize_column(column)
+    expected_codes, expected_levels = pd.factorize(column, sort=True)
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert levels.equals(expected_levels) and levels.dtype == expected_levels.dtype
+    assert list(levels) == ["A", "a", "b", "ä", "é"]  # by code point, missing left out
+    assert codes.tolist() == [2, 1, -1, 4, 0, 2, 3, 1]
