@@ -65,9 +65,13 @@ def design_codes(data: pd.DataFrame, name: str, role: str) -> np.ndarray:
 
 
 def analysis_variable(data: pd.DataFrame, name: str, role: str) -> np.ndarray:
-    """A numeric or boolean analysis variable as floats (missing values as NaN)."""
+    """A numeric or boolean analysis variable as floats (missing values as NaN); a column of
+    NumPy floats is returned as it is held (read it, never write into it)."""
     col = column(data, name, role)
     if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
+        if isinstance(col.dtype, np.dtype):  # NumPy's own: NaN is its missing value
+            values = col.to_numpy()
+            return values if values.dtype == np.float64 else values.astype(float)
         return col.to_numpy(dtype=float, na_value=np.nan)
     conv = pd.to_numeric(col, errors="coerce")
     bad = (conv.isna() & col.notna()).to_numpy()
