@@ -353,7 +353,6 @@ def compute(
         run.prepare(inds, _present(run, dims))
     inputs = {"survey": survey, "stock": stock, "admin": admin, "ratification": ratifications}
     problems = _input_problems(inputs)
-    parts = []
     kinds_of = {ind.id: [k for k in ind.source_kind if inputs[k] is not None] for ind in inds}
     from_survey = [ind for ind in inds if kinds_of[ind.id][:1] == ["survey"]]
     following = {a.id: b for a, b in itertools.pairwise([*from_survey, None])}

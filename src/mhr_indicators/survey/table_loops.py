@@ -235,6 +235,16 @@ def linearised_scores(
 
 
 @compiled
+def _touch(h: int, seen: np.ndarray, touched: np.ndarray, m: int) -> int:
+    """Note stratum ``h`` as met (``touched[:m]`` are those met so far); the new count."""
+    if seen[h]:
+        return m
+    seen[h] = True
+    touched[m] = h
+    return m + 1
+
+
+@compiled
 def stratum_variance(
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -263,10 +273,7 @@ def stratum_variance(
         m = 0
         for i in range(indptr[r], indptr[r + 1]):
             h = psu_stratum[indices[i]]
-            if not seen[h]:
-                seen[h] = True
-                touched[m] = h
-                m += 1
+            m = _touch(h, seen, touched, m)
             z = data[i]
             s1[h] += z
             s2[h] += z * z
@@ -371,10 +378,7 @@ def pair_forms(
         for e in range(indptr[a[i]], indptr[a[i] + 1]):
             p = indices[e]
             h = psu_stratum[p]
-            if not seen[h]:
-                seen[h] = True
-                touched[m] = h
-                m += 1
+            m = _touch(h, seen, touched, m)
             z = data[e]
             score_a[p] += z
             s1a[h] += z
@@ -382,10 +386,7 @@ def pair_forms(
         for e in range(indptr[b[i]], indptr[b[i] + 1]):
             p = indices[e]
             h = psu_stratum[p]
-            if not seen[h]:
-                seen[h] = True
-                touched[m] = h
-                m += 1
+            m = _touch(h, seen, touched, m)
             z = data[e]
             s1b[h] += z
             s2b[h] += z * z
