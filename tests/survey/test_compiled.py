@@ -234,3 +234,15 @@ def test_text_codes_are_those_of_pandas_factorize(dtype):
     assert levels.equals(expected_levels) and levels.dtype == expected_levels.dtype
     assert list(levels) == ["A", "a", "b", "ä", "é"]  # by code point, missing left out
     assert codes.tolist() == [2, 1, -1, 4, 0, 2, 3, 1]
+
+
+def test_number_cells_codes_the_keys_of_valid_rows_in_sorted_order():
+    from mhr_indicators.survey.compiled import number_cells
+
+    key = np.array([5, 2, 5, 7, 2, 0], dtype=np.int32)
+    valid = np.array([True, True, True, False, True, False])
+    observed, code = number_cells(key, valid, 8)
+    assert observed.tolist() == [2, 5]  # 7 and 0 only in rows that are not valid
+    assert code.tolist() == [1, 0, 1, -1, 0, -1]
+    observed, code = number_cells(key, np.zeros(6, dtype=bool), 8)
+    assert observed.tolist() == [] and code.tolist() == [-1] * 6

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .compiled import small_integers
+from .compiled import number_cells, small_integers
 from .keys import distinct_keys
 
 
@@ -164,12 +164,14 @@ def make_cells(
         keys = cell_keys(data, by, factorized, keep_missing)
     combined, uniques = keys.key, keys.levels
     valid = domain if keys.complete is None else domain & keys.complete
-    cell_code = np.full(n, -1, dtype=np.int64)
-    if valid.any():
-        observed, ids = distinct_keys(combined[valid], keys.space, sort=True)
-        cell_code[valid] = ids
+    if keys.space <= max(4 * n, 2**16):  # few possible keys: counted in two compiled passes
+        observed, cell_code = number_cells(combined, valid, keys.space)
     else:
+        cell_code = np.full(n, -1, dtype=np.int64)
         observed = np.array([], dtype=np.int64)
+        if valid.any():
+            observed, ids = distinct_keys(combined[valid], keys.space, sort=True)
+            cell_code[valid] = ids
     # decode the mixed-radix keys back into the by values
     labels = {}
     rest = np.asarray(observed, dtype=np.int64)

@@ -19,6 +19,7 @@ import numpy as np
 __all__ = [
     "compiled",
     "index_type",
+    "number_cells",
     "pair_groups",
     "replicate_sums",
     "row_sums",
@@ -204,3 +205,37 @@ def small_integers(values: np.ndarray, limit: int) -> tuple[np.ndarray, bool, bo
         else:
             return seen, missing, False
     return seen, missing, True
+
+
+@compiled
+def number_cells(key: np.ndarray, valid: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys (all in ``[0, size)``) of the valid rows, sorted, and each row's
+    position among them (-1 for a row that is not valid), in two passes over the rows.
+
+    Returns
+    -------
+    observed : numpy.ndarray of int64
+        The keys present, sorted.
+    code : numpy.ndarray of int64
+        Each row's cell: the position of its key in ``observed``.
+    """
+    n = len(key)
+    present = np.zeros(size, dtype=np.bool_)
+    for i in range(n):
+        if valid[i]:
+            present[key[i]] = True
+    lookup = np.full(size, -1, dtype=np.int64)
+    m = 0
+    for k in range(size):
+        if present[k]:
+            lookup[k] = m
+            m += 1
+    observed = np.empty(m, dtype=np.int64)
+    for k in range(size):
+        if lookup[k] >= 0:
+            observed[lookup[k]] = k
+    code = np.full(n, -1, dtype=np.int64)
+    for i in range(n):
+        if valid[i]:
+            code[i] = lookup[key[i]]
+    return observed, code
