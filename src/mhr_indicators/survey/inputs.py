@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..errors import ColumnNotFoundError, DesignError, EstimationInputError
 from ..filters import Filter, evaluate_filter
+from .compiled import small_integers
 
 
 def first_rows(data: pd.DataFrame, mask: np.ndarray, column: str) -> tuple[list, list]:
@@ -86,6 +87,8 @@ def analysis_variable(data: pd.DataFrame, name: str, role: str) -> np.ndarray:
 def binary_variable(data: pd.DataFrame, name: str, domain: np.ndarray) -> np.ndarray:
     """A 0/1 variable; values outside the domain are not checked (nor used)."""
     y = analysis_variable(data, name, "proportion variable")
+    if small_integers(y, 2)[2]:  # every value 0, 1 or missing (one compiled pass)
+        return y
     bad = domain & ~np.isnan(y) & (y != 0) & (y != 1)
     if bad.any():
         raise EstimationInputError(

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from ..errors import ConfigurationError, EstimationInputError, EstimationOptionError
 from ..vocab import allowed
-from .compiled import index_type, pair_groups, row_sums, small_integers
+from .compiled import index_type, pair_groups, row_sums
 from .estimate import CellEstimate
 from .estimates import Estimates
 from .inputs import binary_variable, valid_rows
@@ -44,8 +44,7 @@ def _given_values(values, name: str, statistic: str, domain: np.ndarray) -> np.n
         raise EstimationInputError(
             f"{name!r}: {y.shape[0] if y.ndim else 0} values given for {len(domain)} rows"
         )
-    if statistic == "proportion" and not small_integers(y, 2)[2]:  # not all 0, 1 or NaN
-        # the check of a column, which names the rows (by their position)
+    if statistic == "proportion":  # the check of a column, rows named by their position
         return binary_variable(pd.DataFrame({name: y}, copy=False), name, domain)
     return y
 
