@@ -246,3 +246,15 @@ def test_number_cells_codes_the_keys_of_valid_rows_in_sorted_order():
     assert code.tolist() == [1, 0, 1, -1, 0, -1]
     observed, code = number_cells(key, np.zeros(6, dtype=bool), 8)
     assert observed.tolist() == [] and code.tolist() == [-1] * 6
+
+
+@pytest.mark.parametrize("size", [8, 2**20])  # counted in compiled passes; by a hash table
+def test_number_keys_either_way(size):
+    from mhr_indicators.survey.keys import number_keys
+
+    key = np.array([5, 2, 5, 7, 2, 0], dtype=np.int32)
+    valid = np.array([True, True, True, False, True, False])
+    observed, code = number_keys(key, valid, size)
+    assert observed.tolist() == [2, 5] and code.tolist() == [1, 0, 1, -1, 0, -1]
+    observed, code = number_keys(key, np.zeros(6, dtype=bool), size)
+    assert observed.tolist() == [] and code.tolist() == [-1] * 6

@@ -10,8 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .compiled import number_cells, small_integers
-from .keys import distinct_keys
+from .compiled import small_integers
+from .keys import number_keys
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,6 @@ def make_cells(
     summed into coarser ones. ``factorized`` may supply a column's codes from a cache, and
     ``keys`` the rows' keys (:func:`cell_keys`; callers that code the same columns many times).
     """
-    n = len(data)
     if not by:
         code = np.where(domain, 0, -1).astype(np.int64)
         return Cells(code, pd.DataFrame(index=pd.RangeIndex(1)))
@@ -164,14 +163,7 @@ def make_cells(
         keys = cell_keys(data, by, factorized, keep_missing)
     combined, uniques = keys.key, keys.levels
     valid = domain if keys.complete is None else domain & keys.complete
-    if keys.space <= max(4 * n, 2**16):  # few possible keys: counted in two compiled passes
-        observed, cell_code = number_cells(combined, valid, keys.space)
-    else:
-        cell_code = np.full(n, -1, dtype=np.int64)
-        observed = np.array([], dtype=np.int64)
-        if valid.any():
-            observed, ids = distinct_keys(combined[valid], keys.space, sort=True)
-            cell_code[valid] = ids
+    observed, cell_code = number_keys(combined, valid, keys.space)
     # decode the mixed-radix keys back into the by values
     labels = {}
     rest = np.asarray(observed, dtype=np.int64)

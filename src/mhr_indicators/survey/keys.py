@@ -1,33 +1,25 @@
-"""Distinct integer keys and their positions: the grouping step of the small-table kernels."""
+"""Distinct integer keys and the rows' positions among them: the grouping step of the cells."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from .compiled import number_cells
 
-def distinct_keys(
-    keys: np.ndarray, size: int, *, sort: bool = False
-) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct keys (all in ``[0, size)``) and each key's position among them.
 
-    A dense count when ``size`` is small next to the number of keys (the keys then come out
-    sorted); a hash table otherwise (no array of ``size`` is made; the keys come out in order of
-    first appearance, or sorted with ``sort=True``). Sums by the positions are the same either
-    way: each group adds its members in the order of ``keys``.
+def number_keys(keys: np.ndarray, valid: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys (all in ``[0, size)``) of the ``valid`` rows, sorted, and each row's
+    position among them (-1 for a row that is not valid).
+
+    Two compiled passes over the rows when ``size`` is small next to their number
+    (:func:`.compiled.number_cells`); a hash table otherwise (no array of ``size`` is made).
     """
-    keys = np.asarray(keys, dtype=np.int64)
     if size <= max(4 * len(keys), 2**16):
-        present = np.flatnonzero(np.bincount(keys, minlength=size))
-        lookup = np.full(size, -1, dtype=np.int64)
-        lookup[present] = np.arange(len(present))
-        return present, lookup[keys]
-    inverse, uniq = pd.factorize(keys, sort=False)
-    uniq = np.asarray(uniq, dtype=np.int64)
-    inverse = inverse.astype(np.int64, copy=False)
-    if sort:
-        order = np.argsort(uniq, kind="stable")
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(order))
-        return uniq[order], rank[inverse]
-    return uniq, inverse
+        return number_cells(keys, valid, size)
+    code = np.full(len(keys), -1, dtype=np.int64)
+    if not valid.any():
+        return np.array([], dtype=np.int64), code
+    inverse, observed = pd.factorize(np.asarray(keys[valid], dtype=np.int64), sort=True)
+    code[valid] = inverse
+    return np.asarray(observed, dtype=np.int64), code
