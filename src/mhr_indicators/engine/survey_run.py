@@ -61,7 +61,6 @@ class SurveyRun:
         self._locks_lock = threading.Lock()
         self._ahead: Future | None = None
         self._checking: Future | None = None  # the up-front column checks (check_columns)
-        self._given_names: frozenset | None = None
         #: Threads for an indicator's breakdowns (None: ``BREAKDOWN_THREADS``).
         self.breakdown_threads: int | None = None
 
@@ -70,7 +69,7 @@ class SurveyRun:
         status not stated), so that the cell sums of one population serve every indicator;
         count the indicators of each population (its cells are freed after the last). An
         indicator whose columns are missing is left to fail on its own turn. Then
-        :meth:`check_columns` checks every column they read.
+        :meth:`check_columns` starts checking every column they read (in the background).
 
         Each population's filter is evaluated here, once: populations selecting the same
         rows are then known to be one (:meth:`identity`) before any is estimated, so their
@@ -104,15 +103,9 @@ class SurveyRun:
         """A column's sorted codes (:meth:`SurveyDesign.codes`), kept by the caller's design
         for its columns (so that later calls of ``compute`` on it find them), by this run's
         for the derived ones."""
-        if name in self._given_columns:
+        if name in self._given.column_names:
             return self._given.codes(name)
         return self.design.codes(name)
-
-    @property
-    def _given_columns(self) -> frozenset:
-        if self._given_names is None:
-            self._given_names = frozenset(self._given.column_names)
-        return self._given_names
 
     def check_columns(self) -> None:
         """Start checking every column the indicators counted by :meth:`prepare` read, against

@@ -268,7 +268,8 @@ class CellSums:
         key = tuple(by)
         if key not in self._breakdowns:
             self._breakdowns[key] = self._make_coarse(by)
-        return self._breakdowns[key]  # shared: the estimates never change their labels
+        labels, ids, _ = self._breakdowns[key]
+        return labels, ids  # shared: the estimates never change their labels
 
     def coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         """The cells of ``by`` (observed, sorted, no missing value) and the position of each
@@ -276,14 +277,17 @@ class CellSums:
         labels, ids = self._coarse(list(by))
         return labels.copy(), ids
 
-    def _make_coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    def _make_coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """The coarse cells of ``by``, each finest cell's, and each coarse cell's first finest
+        cell (whose labels it takes)."""
         unknown = [c for c in by if c not in self.by]
         if unknown:
             raise ConfigurationError(
                 f"{unknown} are not columns of these cell sums; they hold {self.by}"
             )
         if not by:
-            return pd.DataFrame(index=pd.RangeIndex(1)), np.zeros(len(self.labels), np.int64)
+            one = pd.DataFrame(index=pd.RangeIndex(1))
+            return one, np.zeros(len(self.labels), np.int64), np.zeros(1, np.int64)
         codes = self._label_codes()
         complete = np.ones(len(self.labels), dtype=bool)
         key = np.zeros(len(self.labels), dtype=np.int64)
@@ -298,7 +302,7 @@ class CellSums:
         first[inverse[::-1]] = np.flatnonzero(complete)[::-1]
         columns = self._label_columns()  # taken column by column: cheaper than a frame's iloc
         labels = pd.DataFrame({c: columns[c].take(first) for c in by}, copy=False)
-        return labels, ids
+        return labels, ids, first
 
     def _label_columns(self, as_objects: bool = False) -> dict:
         """The finest cells' label columns, as arrays of their own dtypes (or of objects)."""
@@ -363,10 +367,8 @@ class CellSums:
         from the finest cells' labels, themselves converted once)."""
         key = ("arrays", *by)
         if key not in self._breakdowns:
-            ids = self._coarse(by)[1]
-            first = np.empty(int(ids.max(initial=-1)) + 1, dtype=np.int64)
-            placed = np.flatnonzero(ids >= 0)[::-1]
-            first[ids[placed]] = placed  # each coarse cell's first finest cell
+            self._coarse(by)
+            first = self._breakdowns[tuple(by)][2]  # each coarse cell's first finest cell
             finest = self._label_columns(as_objects=True)
             self._breakdowns[key] = {str(c): finest[c][first] for c in by}
         return self._breakdowns[key]
