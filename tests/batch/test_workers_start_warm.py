@@ -7,7 +7,7 @@ import pytest
 
 import mhr_indicators as mhr
 from mhr_indicators.batch import parallel, warm
-from mhr_indicators.engine import compute, survey_indicators, survey_run
+from mhr_indicators.engine import column_checks, compute, survey_indicators, survey_run
 
 
 def test_the_warm_up_computes_and_never_stops_a_batch(monkeypatch):
@@ -27,9 +27,9 @@ def test_a_worker_uses_its_share_of_the_cores(monkeypatch, threads, breakdowns, 
     monkeypatch.setattr(compute, "INDICATOR_THREADS", 2)
     monkeypatch.setattr(survey_indicators, "BREAKDOWN_THREADS", 2)
     monkeypatch.setattr(survey_run, "READ_AHEAD_THREADS", 1)
-    monkeypatch.setattr(survey_run, "CHECK_THREADS", 2)
+    monkeypatch.setattr(column_checks, "CHECK_THREADS", 2)
     parallel._share_cores(threads)
     assert compute.INDICATOR_THREADS == breakdowns  # indicators at once: as breakdowns
     assert survey_indicators.BREAKDOWN_THREADS == breakdowns
     assert survey_run.READ_AHEAD_THREADS == read_ahead
-    assert survey_run.CHECK_THREADS == checks
+    assert column_checks.CHECK_THREADS == checks

@@ -53,11 +53,11 @@ def _context() -> multiprocessing.context.BaseContext:
 def _share_cores(threads: int) -> None:
     """In a worker: use at most ``threads`` threads (the cores left to each of the job's
     workers), so that N workers do not run N times the engine's threads on the same cores."""
-    from ..engine import compute, survey_indicators, survey_run
+    from ..engine import column_checks, compute, survey_indicators, survey_run
 
     compute.INDICATOR_THREADS = min(compute.INDICATOR_THREADS, threads)
     survey_indicators.BREAKDOWN_THREADS = min(survey_indicators.BREAKDOWN_THREADS, threads)
-    survey_run.CHECK_THREADS = min(survey_run.CHECK_THREADS, threads)
+    column_checks.CHECK_THREADS = min(column_checks.CHECK_THREADS, threads)
     if threads < 2:  # the thread reading ahead is a second one
         survey_run.READ_AHEAD_THREADS = 0
 

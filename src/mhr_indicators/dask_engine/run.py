@@ -69,13 +69,10 @@ class DaskSurveyRun(SurveyRun):
     def _frame(self, columns: Sequence[str]) -> pd.DataFrame:
         raise NotImplementedError("a Dask run reads columns in the partitions, never whole")
 
-    def _validate_columns(self, columns: Sequence[str]) -> None:
-        """Columns are validated in the partitions, in the first pass: plan them."""
-        self._to_check += list(columns)
-
     def check_columns(self) -> None:
-        """Plan the checks of the keys (in the first pass, with the indicators' columns)."""
-        self._validate_columns(KEYS)
+        """Plan the checks of the keys (columns are validated in the partitions, in the first
+        pass, with the indicators' columns)."""
+        self._to_check += KEYS
 
     def prepare(self, indicators: Sequence[Indicator], dims: Sequence[str] = ()) -> None:
         """As :meth:`SurveyRun.prepare`: name the shared derived columns, count each

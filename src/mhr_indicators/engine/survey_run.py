@@ -16,10 +16,10 @@ import pandas as pd
 from ..catalogue.spec import Indicator
 from ..errors import DataValidationError, MhrError
 from ..filters import evaluate_filter, parse_filter, truth_values
-from ..prepare.schemas import validate
-from ..survey import CellSums, Estimates, SurveyDesign, distinct_values
+from ..survey import CellSums, Estimates, SurveyDesign
 from ..vocab import NOT_STATED_SHARE
 from .blocks import Block
+from .column_checks import ColumnChecks
 from .migrant_status import criterion_columns, migrant_status
 from .quality import QualityRules
 from .survey_rows import estimate_rows, labelled
@@ -28,8 +28,6 @@ KEYS = ["ref_area", "time_period"]
 #: Threads reading the next indicator's rows while one is estimated (:meth:`SurveyRun.read_ahead`);
 #: 0 reads each indicator's rows on its own turn. The results do not depend on it.
 READ_AHEAD_THREADS = 1 if (os.cpu_count() or 1) > 1 else 0
-#: Threads finding the distinct values of the columns to check (1: one column after another).
-CHECK_THREADS = min(2, os.cpu_count() or 1)
 
 
 class SurveyRun:
@@ -46,7 +44,7 @@ class SurveyRun:
         self.rules = rules
         self.level = level
         self.source = source
-        self._failures: dict[str, pd.DataFrame | None] = {}  # column -> failing rows (None: none)
+        self._checks = ColumnChecks(design, source)
         self._domains: dict[str | None, np.ndarray] = {}  # population -> its rows, as bits
         self._identities: dict[str | None, str] = {}  # population -> digest of its rows
         self._sums: dict[tuple, CellSums] = {}
@@ -60,44 +58,63 @@ class SurveyRun:
         self._locks: dict[tuple, threading.Lock] = {}
         self._locks_lock = threading.Lock()
         self._ahead: Future | None = None
-        self._checking: Future | None = None  # the up-front column checks (check_columns)
+        self._counting: Future | None = None  # each population's users (prepare)
         #: Threads for an indicator's breakdowns (None: ``BREAKDOWN_THREADS``).
         self.breakdown_threads: int | None = None
 
     def prepare(self, indicators: Sequence[Indicator], dims: Sequence[str] = ()) -> None:
         """Derive, before any estimate, the columns the survey indicators share (migrant status,
-        status not stated), so that the cell sums of one population serve every indicator;
-        count the indicators of each population (its cells are freed after the last). An
-        indicator whose columns are missing is left to fail on its own turn. Then
-        :meth:`check_columns` starts checking every column they read (in the background).
+        status not stated), so that the cell sums of one population serve every indicator.
+        An indicator whose columns are missing is left to fail on its own turn. The checks of
+        every column they read (:meth:`check_columns`) start first, in the background.
 
-        Each population's filter is evaluated here, once: populations selecting the same
-        rows are then known to be one (:meth:`identity`) before any is estimated, so their
-        cells are made once and freed after the last indicator of any of them."""
+        Then, also in the background, each population's filter is evaluated once and its
+        indicators counted (its cells are freed after the last, :meth:`release`): populations
+        selecting the same rows are known to be one (:meth:`identity`) before any is released,
+        so their cells are made once. The indicators may start meanwhile (a population is
+        evaluated once, by whichever thread asks first)."""
+        counted = [
+            ind
+            for ind in indicators
+            if "survey" in ind.source_kind
+            and ind.migrant_criterion
+            and not ind.missing_columns(self.columns)  # reported when the indicator's turn comes
+        ]
+        for ind in counted:
+            self._wanted += [*ind.required_columns, *breakdown_dims(ind, dims)]
+            self._wanted += criterion_columns(ind.migrant_criterion)
+        self.check_columns()  # in the background, while the columns are derived
         for dim in [*KEYS, *dims]:  # coded in the caller's design: kept for its later runs
             if dim in self.columns:
                 self._given.codes(dim)
         prepared = []
-        for ind in indicators:
-            if "survey" not in ind.source_kind or not ind.migrant_criterion:
-                continue
-            if ind.missing_columns(self.columns):
-                continue  # reported when the indicator's turn comes
+        for ind in counted:
             try:
                 self.status_missing(ind.migrant_criterion)
                 self.variables(ind)
             except MhrError:
                 continue
             prepared.append(ind)
-            self._wanted += [*ind.required_columns, *breakdown_dims(ind, dims)]
-            self._wanted += criterion_columns(ind.migrant_criterion)
-        self.check_columns()  # in the background, while the filters are evaluated
+        pool = ThreadPoolExecutor(1, "mhr-populations")
+        self._counting = pool.submit(self._count_users, prepared, list(dims))
+        pool.shutdown(wait=False)  # the thread ends with the counting
+
+    def _count_users(self, prepared: Sequence[Indicator], dims: Sequence[str]) -> None:
+        """Count the indicators of each population (evaluating its filter)."""
         for ind in prepared:
             try:
                 key = self._key(ind.population, ind.migrant_criterion, breakdown_dims(ind, dims))
             except MhrError:
-                continue
-            self._users[key] = self._users.get(key, 0) + 1
+                continue  # reported when the indicator's turn comes
+            with self._locks_lock:
+                self._users[key] = self._users.get(key, 0) + 1
+
+    def _counted(self) -> dict[tuple, int]:
+        """The indicators still to use each population's cells (once :meth:`prepare` has
+        counted them)."""
+        if self._counting is not None:
+            self._counting.result()
+        return self._users
 
     def codes(self, name: str) -> tuple[np.ndarray, pd.Index]:
         """A column's sorted codes (:meth:`SurveyDesign.codes`), kept by the caller's design
@@ -110,13 +127,10 @@ class SurveyRun:
     def check_columns(self) -> None:
         """Start checking every column the indicators counted by :meth:`prepare` read, against
         the survey schema, in one call, in a background thread (the checks only read the
-        design: the populations are evaluated and the indicators estimated meanwhile). Each
-        indicator raises its columns' failures on its own turn (:meth:`check`), which waits
-        for these checks."""
-        if self._checking is None:
-            pool = ThreadPoolExecutor(1, "mhr-checks")
-            self._checking = pool.submit(self._validate_columns, [*KEYS, *self._wanted])
-            pool.shutdown(wait=False)  # the thread ends with the checks
+        caller's design: the populations are evaluated and the indicators estimated
+        meanwhile). Each indicator raises its columns' failures on its own turn
+        (:meth:`check`), which waits for these checks."""
+        self._checks.start([*KEYS, *self._wanted])
 
     def read_ahead(self, ind: Indicator | None, dims: Sequence[str] = ()) -> None:
         """Finish the reading started for the indicator now due, and start reading, in a
@@ -132,10 +146,11 @@ class SurveyRun:
             self._ahead = None
         if ind is None or READ_AHEAD_THREADS == 0:
             return
+        users = self._counted()
         if ind.population not in self._identities:
             return  # not counted by prepare (its turn reports why)
         dims = breakdown_dims(ind, dims)
-        if self._key(ind.population, ind.migrant_criterion, dims) not in self._users:
+        if self._key(ind.population, ind.migrant_criterion, dims) not in users:
             return
         if self._reader is None:
             self._reader = ThreadPoolExecutor(READ_AHEAD_THREADS, "mhr-read-ahead")
@@ -157,12 +172,18 @@ class SurveyRun:
         return self._workers
 
     def close(self) -> None:
-        """Stop the threads that read ahead and make breakdowns (after the work under way)."""
+        """Stop the threads that read ahead and make breakdowns (after the work under way),
+        and wait for the checks and the counting started by :meth:`prepare`."""
         for pool in (self._reader, self._workers):
             if pool is not None:
                 pool.shutdown(wait=True)
         self._reader = self._workers = None
         self._ahead = None
+        for started in (self._checks.wait, self._counted):
+            try:
+                started()
+            except Exception:  # an indicator's turn has reported it
+                pass
 
     def _key(self, population: str | None, criterion: str, dims: Sequence[str]) -> tuple:
         """What the cells of a population are made of: its rows, the migrant criterion and
@@ -202,11 +223,18 @@ class SurveyRun:
         )
 
     def domain(self, population: str | None) -> np.ndarray:
-        """Rows of a spec's population filter, evaluated once per call (and kept as bits,
-        an eighth of a byte per row, with the digest of them that is its :meth:`identity`)."""
+        """Rows of a spec's population filter, evaluated once per call, by the first thread
+        to ask (and kept as bits, an eighth of a byte per row, with the digest of them that is
+        its :meth:`identity`)."""
         packed = self._domains.get(population)
-        if packed is not None:
-            return np.unpackbits(packed, count=self.design.n_rows).view(bool)
+        if packed is None:
+            with self._lock(("domain", population)):
+                packed = self._domains.get(population)
+                if packed is None:
+                    return self._evaluate(population)
+        return np.unpackbits(packed, count=self.design.n_rows).view(bool)
+
+    def _evaluate(self, population: str | None) -> np.ndarray:
         if population:
             frame = self._frame(parse_filter(population).columns)
             rows = evaluate_filter(population, frame, codes=self.codes)
@@ -214,7 +242,7 @@ class SurveyRun:
             rows = np.ones(self.design.n_rows, dtype=bool)
         packed = np.packbits(rows)
         self._identities[population] = hashlib.blake2b(packed, digest_size=16).hexdigest()
-        self._domains[population] = packed
+        self._domains[population] = packed  # (after its identity: a thread finding it finds both)
         return rows
 
     def check(self, columns: Sequence[str]) -> None:
@@ -226,20 +254,10 @@ class SurveyRun:
             Listing every failing value of those columns (a code outside its list, an age of
             150, a missing ref_area), so that no row silently drops out of the cells.
         """
-        if self._checking is not None:
-            self._checking.result()  # the checks of every column, started by check_columns
-        self._validate_columns(columns)
-        failing = [
-            self._failures[c]
-            for c in dict.fromkeys(columns)
-            if self._failures.get(c) is not None and len(self._failures[c])
-        ]
-        if failing:
+        failing = self._checks.failures(columns)
+        if failing is not None:
             raise DataValidationError(
-                "survey",
-                pd.concat(failing, ignore_index=True),
-                source=self.source,
-                n_rows=self.design.n_rows,
+                "survey", failing, source=self.source, n_rows=self.design.n_rows
             )
 
     def status_missing(self, criterion: str) -> str:
@@ -308,72 +326,6 @@ class SurveyRun:
         with self._locks_lock:
             return self._locks.setdefault(key, threading.Lock())
 
-    def _validate_columns(self, columns: Sequence[str]) -> None:
-        """Check the columns not checked yet against the survey schema, all in one call, on
-        their distinct values (one check per value, not per row); keep each column's failures,
-        mapped back to every row holding the failing values."""
-        present = set(self.columns)
-        todo = [c for c in dict.fromkeys(columns) if c not in self._failures and c in present]
-        if not todo:
-            return
-        if CHECK_THREADS > 1 and len(todo) > 1:  # factorising releases the GIL
-            with ThreadPoolExecutor(CHECK_THREADS) as pool:
-                distinct = dict(zip(todo, pool.map(self._distinct, todo), strict=True))
-        else:
-            distinct = {col: self._distinct(col) for col in todo}
-        size = max(len(v) for v in distinct.values())
-        # each column's distinct values, padded with its first one (checks are column-wise)
-        sample = pd.DataFrame(
-            {c: np.resize(v, size) if len(v) else np.full(size, None) for c, v in distinct.items()}
-        )
-        sample["weight"] = 1.0  # the design has checked its own weights
-        for key in KEYS:
-            if key not in sample.columns:
-                sample[key] = "XXX" if key == "ref_area" else "2000"
-        try:
-            validate(sample, "survey", source=self.source)
-            found = {}
-        except DataValidationError as exc:
-            found = dict(list(exc.failure_cases.groupby("column", sort=False)))
-        for col in todo:
-            mine = found.get(col)
-            if mine is not None:
-                mine = mine[mine["index"].astype(np.int64) < len(distinct[col])]
-            failing = None if mine is None else self._rows_failing(col, mine, distinct[col])
-            self._failures[col] = failing
-
-    def _distinct(self, column: str) -> np.ndarray:
-        """A column's distinct values (missing included)."""
-        return distinct_values(self._column(column))
-
-    def _column(self, name: str) -> pd.Series:
-        """One column of the design (no frame made for it)."""
-        return self.design.get_columns([name])[name]
-
-    def _rows_failing(self, column: str, found: pd.DataFrame, distinct: np.ndarray) -> pd.DataFrame:
-        """Every row whose value of ``column`` is among the failing ``distinct`` values (the
-        failure cases ``found`` name them by position)."""
-        if found.empty:
-            return pd.DataFrame(columns=["column", "check", "index", "failure_case"])
-        values = self._column(column)
-        rows = []
-        for check, group in found.groupby("check", sort=False):
-            failing = distinct[group["index"].astype(np.int64).to_numpy()]
-            bad = values.isin(failing).to_numpy(dtype=bool)
-            if pd.isna(failing).any():
-                bad = bad | values.isna().to_numpy()
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "column": column,
-                        "check": check,
-                        "index": values.index[bad],
-                        "failure_case": values[bad].to_numpy(),
-                    }
-                )
-            )
-        return pd.concat(rows, ignore_index=True)
-
     def estimate(self, ind: Indicator, by: list[str], dims: Sequence[str]) -> Estimates:
         """The indicator's statistic in the cells of ``by`` within its population; ``dims`` are
         all the dimensions of the indicator's breakdowns (the finest cells)."""
@@ -398,9 +350,10 @@ class SurveyRun:
             for name in (variable, kwargs.get("denominator")):
                 if name:
                     sums.forget(name)
+        users = self._counted()
         with self._locks_lock:  # (indicators may finish at once)
-            self._users[key] = self._users.get(key, 1) - 1
-            if self._users[key] > 0:
+            users[key] = users.get(key, 1) - 1
+            if users[key] > 0:
                 return
             for cached in [k for k in list(self._sums) if k[:3] == key]:
                 self._sums.pop(cached, None)
