@@ -113,6 +113,26 @@ def test_a_variable_given_by_its_values_equals_the_same_column(data):
         sums.estimate("proportion", "derived_emp")
 
 
+def test_a_proportion_column_is_checked_in_the_domain_only(data):
+    """A value other than 0/1 outside the domain is never read; inside, its rows are named."""
+    frame = data.copy()
+    children = np.flatnonzero(frame["age"] < 15)
+    adults = np.flatnonzero(frame["age"] >= 15)
+    frame["flag"] = (frame["age"] >= 40).astype(float)
+    frame.loc[frame.index[children[:3]], "flag"] = 2.0  # outside the domain below
+    design = mhr.SurveyDesign(frame, weights="weight", strata="stratum", psu="psu")
+    sums = design.cell_sums(["sex"], where="age >= 15")
+    got = sums.estimate("proportion", "flag").value[0]
+    w = frame["weight"].to_numpy()[adults]
+    assert got == pytest.approx((w * (frame["age"].to_numpy()[adults] >= 40)).sum() / w.sum())
+    frame.loc[frame.index[adults[[4, 9]]], "flag"] = 0.5
+    design = mhr.SurveyDesign(frame, weights="weight", strata="stratum", psu="psu")
+    sums = design.cell_sums(["sex"], where="age >= 15")
+    with pytest.raises(mhr.EstimationInputError, match="'flag' must hold 0/1") as info:
+        sums.estimate("proportion", "flag")
+    assert info.value.rows == list(frame.index[adults[[4, 9]]])
+
+
 def test_values_given_are_checked_as_a_column_is(data):
     sums = mhr.SurveyDesign(data, weights="weight").cell_sums(["sex"], where="age >= 15")
     with pytest.raises(mhr.EstimationInputError, match="0/1") as info:

@@ -134,13 +134,27 @@ def test_row_sums_skip_missing_values_and_count_positive_weights():
     w = np.array([2.0, 3.0, 0.0, 9.0, 4.0, 5.0])
     y = np.array([1.0, np.nan, 1.0, 1.0, 0.0, 1.0], dtype=np.float32)
     x = np.array([2.0, 1.0, 3.0, 1.0, np.nan, 1.0])
-    mean = row_sums(group, w, y, y, 2, False)
+    mean, not_binary = row_sums(group, w, y, y, 2, False)
     # group 0: rows 0 and 5 (row 1 has no y); group 1: rows 2 (w = 0) and 4
     np.testing.assert_array_equal(mean[0], [7.0, 7.0, 2.0, 7.0, 2.0])
     np.testing.assert_array_equal(mean[1], [0.0, 4.0, 2.0, 4.0, 1.0])
-    ratio = row_sums(group, w, y, x, 2, True)
+    assert not_binary == 0
+    ratio, _ = row_sums(group, w, y, x, 2, True)
     np.testing.assert_array_equal(ratio[0], [7.0, 9.0, 2.0, 7.0, 2.0])
     np.testing.assert_array_equal(ratio[1], [0.0, 0.0, 1.0, 0.0, 0.0])  # row 4 has no x
+
+
+def test_row_sums_count_the_valid_values_that_are_neither_0_nor_1():
+    from mhr_indicators.survey.compiled import row_sums
+
+    group = np.array([0, 0, -1, 1, 1, 0], dtype=np.int64)
+    w = np.ones(6)
+    # 0.5 and 2 in the cells; 7 outside them (group -1) and NaN are not counted
+    y = np.array([0.5, 1.0, 7.0, 2.0, np.nan, 0.0])
+    assert row_sums(group, w, y, y, 2, False)[1] == 2
+    # as a ratio's numerator, the row whose denominator is missing is not valid
+    x = np.array([1.0, 1.0, 1.0, np.nan, 1.0, 1.0])
+    assert row_sums(group, w, y, x, 2, True)[1] == 1
 
 
 def test_kernels_compile_in_memory_where_no_cache_folder_is_writable(monkeypatch):

@@ -177,7 +177,7 @@ def population_sums(run, cell, w, psu, reps, spec: CellsSpec, n_psus: int) -> di
             out["errors"][var.key] = exc
             continue
         ratio = x is not None
-        out["sums"][var.key] = row_sums(group, w, y, x if ratio else y, len(uniq), ratio)
+        out["sums"][var.key], _ = row_sums(group, w, y, x if ratio else y, len(uniq), ratio)
         if reps is not None:
             valid, code, yv, xv = valid_rows(group, y, x)
             g = group[valid]

@@ -99,8 +99,9 @@ def row_sums(
     n_groups: int,
     ratio: bool,
     columns: tuple = (0, 1, 2, 3, 4),
-) -> np.ndarray:
-    """A variable's sums per group, in one pass over the rows.
+) -> tuple[np.ndarray, int]:
+    """A variable's sums per group, in one pass over the rows; and how many of its valid
+    values are neither 0 nor 1 (a proportion's variable is checked in the same pass).
 
     Parameters
     ----------
@@ -119,11 +120,14 @@ def row_sums(
 
     Returns
     -------
-    numpy.ndarray, shape (n_groups, max(columns) + 1)
+    sums : numpy.ndarray, shape (n_groups, max(columns) + 1)
         Per group, the sums over its valid rows.
+    not_binary : int
+        The valid rows whose ``y`` is neither 0 nor 1.
     """
     c_wy, c_wx, c_n, c_w, c_positive = columns
     out = np.zeros((n_groups, max(columns) + 1))
+    not_binary = 0
     for i in range(len(group)):
         g = group[i]
         if g < 0 or np.isnan(y[i]):
@@ -134,14 +138,17 @@ def row_sums(
             if np.isnan(xi):
                 continue
         wi = w[i]
-        out[g, c_wy] += wi * y[i]
+        yi = y[i]
+        if yi != 0.0 and yi != 1.0:
+            not_binary += 1
+        out[g, c_wy] += wi * yi
         if c_wx >= 0:
             out[g, c_wx] += wi * xi
         out[g, c_n] += 1.0
         out[g, c_w] += wi
         if c_positive >= 0 and wi > 0:
             out[g, c_positive] += 1.0
-    return out
+    return out, not_binary
 
 
 @compiled

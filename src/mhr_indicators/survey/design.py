@@ -370,9 +370,9 @@ class SurveyDesign(Estimators):
         )
         cells = make_cells(self._data, cols, domain, keys=keys)
 
-        def read(name: str, statistic: str, rows: np.ndarray) -> np.ndarray:
-            if statistic == "proportion":
-                return binary_variable(self._data, name, rows)
+        def read(name: str, statistic: str, check_in: np.ndarray | None = None) -> np.ndarray:
+            if statistic == "proportion" and check_in is not None:
+                return binary_variable(self._data, name, check_in)
             return analysis_variable(self._data, name, f"{statistic} variable")
 
         return CellSums(self._kernels, read, cells.labels, cells.code, cells.label_codes)

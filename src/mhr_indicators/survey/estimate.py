@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,8 +24,9 @@ class CellEstimate:
 
     Attributes
     ----------
-    labels : pandas.DataFrame
-        The ``by`` values of each cell.
+    label_source : pandas.DataFrame or callable
+        The ``by`` values of each cell, or a function making them (called at the first use of
+        :attr:`labels`: an engine that reads :attr:`label_arrays` never builds the frame).
     value, variance, df, n_unweighted, n_weighted : numpy.ndarray
         One entry per cell.
     scores : scipy.sparse.csr_matrix or None
@@ -67,7 +69,7 @@ class CellEstimate:
             else (self.interval[0][rows], self.interval[1][rows]),
         )
 
-    labels: pd.DataFrame
+    label_source: pd.DataFrame | Callable[[], pd.DataFrame]
     value: np.ndarray
     variance: np.ndarray
     df: np.ndarray
@@ -81,6 +83,15 @@ class CellEstimate:
     interval: tuple[np.ndarray, np.ndarray] | None = None
     label_arrays: dict[str, np.ndarray] | None = None
     contrastable: bool = True
+
+    @property
+    def labels(self) -> pd.DataFrame:
+        """The ``by`` values of each cell (made now if :attr:`label_source` makes them)."""
+        source = self.label_source
+        if callable(source):
+            source = source()
+            object.__setattr__(self, "label_source", source)  # made once
+        return source
 
     @property
     def se(self) -> np.ndarray:

@@ -100,6 +100,17 @@ def binary_variable(data: pd.DataFrame, name: str, domain: np.ndarray) -> np.nda
     return y
 
 
+def given_values(values, name: str, n_rows: int) -> np.ndarray:
+    """A variable's values given by a caller rather than read from a column: floats, one
+    per row."""
+    y = np.asarray(values, dtype=float)
+    if y.shape != (n_rows,):
+        raise EstimationInputError(
+            f"{name!r}: {y.shape[0] if y.ndim else 0} values given for {n_rows} rows"
+        )
+    return y
+
+
 def valid_rows(
     cell: np.ndarray, y: np.ndarray, x: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -58,7 +58,7 @@ class Kernels:
         _, code, yv, xv = valid_rows(cells.code, y, x)
         g = cells.n_cells
         w = self.w
-        sums = row_sums(code, w, yv, xv, g, True)  # w y, w x, cases, w per cell
+        sums, _ = row_sums(code, w, yv, xv, g, True)  # w y, w x, cases, w per cell
         num, den, n_unw, n_w = (sums[:, j].copy() for j in range(4))
         with np.errstate(divide="ignore", invalid="ignore"):
             value = num if total else np.where(den != 0, num / den, np.nan)

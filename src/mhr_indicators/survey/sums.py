@@ -13,6 +13,7 @@ estimates equal those of :meth:`SurveyDesign.estimate` with the same cells (to r
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -21,12 +22,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..errors import ConfigurationError, EstimationInputError, EstimationOptionError
+from ..errors import ConfigurationError, EstimationOptionError
 from ..vocab import allowed
 from .compiled import index_type, pair_groups, row_sums
 from .estimate import CellEstimate
 from .estimates import Estimates
-from .inputs import binary_variable, valid_rows
+from .inputs import binary_variable, given_values, valid_rows
 from .table_loops import add_up_pairs, linearised_scores, pair_layout
 from .variable_sums import VariableSums
 
@@ -35,18 +36,6 @@ SUM_STATISTICS = ("mean", "proportion", "ratio", "total")
 #: breakdown) a :class:`CellSums` keeps for its later variables; beyond, a breakdown's layout
 #: is made again for each variable (as for the breakdowns of a census sample by many dimensions).
 LAYOUT_BYTES = 32 * 2**20
-
-
-def _given_values(values, name: str, statistic: str, domain: np.ndarray) -> np.ndarray:
-    """A variable's values given by the caller, checked as a column of the design is."""
-    y = np.asarray(values, dtype=float)
-    if y.shape != domain.shape:
-        raise EstimationInputError(
-            f"{name!r}: {y.shape[0] if y.ndim else 0} values given for {len(domain)} rows"
-        )
-    if statistic == "proportion":  # the check of a column, rows named by their position
-        return binary_variable(pd.DataFrame({name: y}, copy=False), name, domain)
-    return y
 
 
 def _nbytes(arrays: Sequence[np.ndarray]) -> int:
@@ -80,7 +69,7 @@ class CellSums:
         label_codes: dict[str, tuple[np.ndarray, int]] | None = None,
     ) -> None:
         self._kernels = kernels
-        self._column = data_columns  # name -> (values as float, role) reader of the design
+        self._column = data_columns  # reader of the design: (name, statistic[, rows to check])
         self.labels = labels
         self.by = list(labels.columns)
         self._code = code  # finest cell of each row, -1 outside the domain
@@ -170,8 +159,9 @@ class CellSums:
         )
 
     # --- one pass per variable ------------------------------------------------------------------
-    def _sums(self, y: np.ndarray, x: np.ndarray | None) -> VariableSums:
-        """One pass over the rows: the variable's sums per group (see ``__init__``)."""
+    def _sums(self, y: np.ndarray, x: np.ndarray | None) -> tuple[VariableSums, int]:
+        """One pass over the rows: the variable's sums per group (see ``__init__``), and how
+        many of its valid values in the domain are neither 0 nor 1."""
         k = self._kernels
         ratio = x is not None
         if self._some_weight_zero is None:  # (threads may race to set it: the same value)
@@ -181,7 +171,7 @@ class CellSums:
         # (else they are the cases)
         wx = 3 if ratio else -1
         positive = (4 if ratio else 3) if self._some_weight_zero else -1
-        table = row_sums(
+        table, not_binary = row_sums(
             self._group, k.w, y, x if ratio else y, self._n_groups, ratio, (0, wx, 1, 2, positive)
         )
         columns = (0, wx if ratio else 2, 1, 2, positive if positive >= 0 else 1)
@@ -192,7 +182,7 @@ class CellSums:
             reps = dict(
                 replicates_y=reps_y, replicates_x=reps_x, presence=self._presence(valid, code)
             )
-        return VariableSums(table, columns, **reps)
+        return VariableSums(table, columns, **reps), not_binary
 
     def _presence(self, valid: np.ndarray, code: np.ndarray) -> sp.csr_matrix:
         """The cells' replicate-factor patterns (for degrees of freedom), which depend only on
@@ -216,14 +206,26 @@ class CellSums:
                 raise ConfigurationError(
                     f"{variable!r} was not among the variables added up in these cell sums"
                 )
-            domain = self._code >= 0
             if values is None:
-                y = self._column(variable, statistic, domain)
+                y = self._column(variable, statistic)
             else:
-                y = _given_values(values(), variable, statistic, domain)
-            x = None if denominator is None else self._column(denominator, "ratio", domain)
-            self._vars[key] = self._sums(y, x)
+                y = given_values(values(), variable, len(self._code))
+            x = None if denominator is None else self._column(denominator, "ratio")
+            sums, not_binary = self._sums(y, x)
+            if statistic == "proportion" and not_binary:  # checked in that pass
+                self._reject(variable, y if values is not None else None)
+            self._vars[key] = sums
         return self._vars[key]
+
+    def _reject(self, variable: str, given: np.ndarray | None) -> None:
+        """Raise the error naming the rows of the domain where a proportion's variable is
+        neither 0, 1 nor missing (a column of the design, or ``given`` values)."""
+        domain = self._code >= 0
+        if given is None:
+            self._column(variable, "proportion", domain)
+        else:
+            binary_variable(pd.DataFrame({variable: given}, copy=False), variable, domain)
+        raise AssertionError(f"{variable!r}: values other than 0/1 found but not named")
 
     def read(
         self,
@@ -262,24 +264,28 @@ class CellSums:
             self._vars.pop(key, None)
 
     # --- any coarser breakdown --------------------------------------------------------------------
-    def _coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
-        """Coarse cells of ``by`` (observed, sorted, no missing value) and each finest cell's
-        (computed once per breakdown, shared by every variable)."""
+    def _coarse(self, by: Sequence[str]) -> tuple[Callable[[], pd.DataFrame], np.ndarray, int]:
+        """Coarse cells of ``by`` (observed, sorted, no missing value): a function making their
+        labels (once), each finest cell's coarse cell and their number (computed once per
+        breakdown, shared by every variable)."""
         key = tuple(by)
         if key not in self._breakdowns:
             self._breakdowns[key] = self._make_coarse(by)
-        labels, ids, _ = self._breakdowns[key]
-        return labels, ids  # shared: the estimates never change their labels
+        labels, ids, first = self._breakdowns[key]
+        return labels, ids, len(first)  # shared: the estimates never change their labels
 
     def coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         """The cells of ``by`` (observed, sorted, no missing value) and the position of each
         finest cell among them (-1 where it has a missing value in ``by``)."""
-        labels, ids = self._coarse(list(by))
-        return labels.copy(), ids
+        labels, ids, _ = self._coarse(list(by))
+        return labels().copy(), ids
 
-    def _make_coarse(self, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-        """The coarse cells of ``by``, each finest cell's, and each coarse cell's first finest
-        cell (whose labels it takes)."""
+    def _make_coarse(
+        self, by: Sequence[str]
+    ) -> tuple[Callable[[], pd.DataFrame], np.ndarray, np.ndarray]:
+        """The coarse cells of ``by``: a function making their labels (once, when first
+        asked: the engine reads the label arrays instead), each finest cell's coarse cell, and
+        each coarse cell's first finest cell (whose labels it takes)."""
         unknown = [c for c in by if c not in self.by]
         if unknown:
             raise ConfigurationError(
@@ -287,7 +293,7 @@ class CellSums:
             )
         if not by:
             one = pd.DataFrame(index=pd.RangeIndex(1))
-            return one, np.zeros(len(self.labels), np.int64), np.zeros(1, np.int64)
+            return lambda: one, np.zeros(len(self.labels), np.int64), np.zeros(1, np.int64)
         codes = self._label_codes()
         complete = np.ones(len(self.labels), dtype=bool)
         key = np.zeros(len(self.labels), dtype=np.int64)
@@ -300,8 +306,12 @@ class CellSums:
         ids[complete] = inverse
         first = np.empty(len(present), dtype=np.int64)
         first[inverse[::-1]] = np.flatnonzero(complete)[::-1]
-        columns = self._label_columns()  # taken column by column: cheaper than a frame's iloc
-        labels = pd.DataFrame({c: columns[c].take(first) for c in by}, copy=False)
+        columns = self._label_columns()  # (the function keeps them, not these sums)
+
+        @functools.cache
+        def labels() -> pd.DataFrame:  # column by column: cheaper than a frame's iloc
+            return pd.DataFrame({c: columns[c].take(first) for c in by}, copy=False)
+
         return labels, ids, first
 
     def _label_columns(self, as_objects: bool = False) -> dict:
@@ -353,13 +363,13 @@ class CellSums:
         if (denominator is not None) != (statistic == "ratio"):
             raise EstimationOptionError("denominator= is needed by, and only by, a ratio")
         cols = [] if by is None else [by] if isinstance(by, str) else list(by)
-        labels, ids = self._coarse(cols)
+        labels, ids, g = self._coarse(cols)
         sums = self._variable(statistic, variable, denominator)
         if self._pairs is not None:
-            layout = self._layout(tuple(cols), ids, len(labels))
-            est = self._linearised(sums, labels, ids, layout, statistic == "total")
+            layout = self._layout(tuple(cols), ids, g)
+            est = self._linearised(sums, labels, ids, g, layout, statistic == "total")
         else:
-            est = self._by_cell(sums, labels, ids, statistic == "total")
+            est = self._by_cell(sums, labels, ids, g, statistic == "total")
         return Estimates(replace(est, label_arrays=self._label_arrays(cols)), statistic)
 
     def _label_arrays(self, by: Sequence[str]) -> dict[str, np.ndarray]:
@@ -390,9 +400,10 @@ class CellSums:
                 self._layouts[by] = layout  # (threads may race to make it: the same layout)
         return layout
 
-    def _linearised(self, s: VariableSums, labels, ids, layout: tuple, total: bool) -> CellEstimate:
+    def _linearised(
+        self, s: VariableSums, labels, ids, g: int, layout: tuple, total: bool
+    ) -> CellEstimate:
         t = self._kernels.taylor
-        g = len(labels)
         indptr, psu, pairs, cells = add_up_pairs(*self._pairs, ids, g, s.table, layout)
         num, den, n_unw, n_w = (np.ascontiguousarray(cells[:, j]) for j in s.columns[:4])
         value = np.ascontiguousarray(self._value(num, den, total))
@@ -414,9 +425,8 @@ class CellSums:
             labels, value, variance, df, n_unw, n_w, scores=scores, present=present, taylor=t
         )
 
-    def _by_cell(self, s: VariableSums, labels, ids, total: bool) -> CellEstimate:
+    def _by_cell(self, s: VariableSums, labels, ids, g: int, total: bool) -> CellEstimate:
         k = self._kernels
-        g = len(labels)
         ok = ids >= 0
         agg = sp.csr_matrix((np.ones(ok.sum()), (ids[ok], np.flatnonzero(ok))), shape=(g, len(ids)))
         num, den, n_unw, n_w = (agg @ s.field(f) for f in ("wy", "wx", "n", "nw"))
