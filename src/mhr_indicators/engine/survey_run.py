@@ -49,6 +49,7 @@ class SurveyRun:
         self._identities: dict[str | None, str] = {}  # population -> digest of its rows
         self._sums: dict[tuple, CellSums] = {}
         self._users: dict[tuple, int] = {}  # indicators still to use each population's sums
+        self._waiting: list[tuple] | None = None  # releases made while the users are counted
         self._columns: list[str] | None = None
         self._numerators: dict[str, str] = {}  # name -> filter of the numerators given as filters
         self._not_stated: dict[tuple, Block] = {}  # the same for every indicator of a population
@@ -95,19 +96,28 @@ class SurveyRun:
             except MhrError:
                 continue
             prepared.append(ind)
+        self._waiting = []
         pool = ThreadPoolExecutor(1, "mhr-populations")
         self._counting = pool.submit(self._count_users, prepared, list(dims))
         pool.shutdown(wait=False)  # the thread ends with the counting
 
     def _count_users(self, prepared: Sequence[Indicator], dims: Sequence[str]) -> None:
-        """Count the indicators of each population (evaluating its filter)."""
-        for ind in prepared:
-            try:
-                key = self._key(ind.population, ind.migrant_criterion, breakdown_dims(ind, dims))
-            except MhrError:
-                continue  # reported when the indicator's turn comes
+        """Count the indicators of each population (evaluating its filter); then apply the
+        releases made meanwhile."""
+        try:
+            for ind in prepared:
+                try:
+                    use = breakdown_dims(ind, dims)
+                    key = self._key(ind.population, ind.migrant_criterion, use)
+                except MhrError:
+                    continue  # reported when the indicator's turn comes
+                with self._locks_lock:
+                    self._users[key] = self._users.get(key, 0) + 1
+        finally:
             with self._locks_lock:
-                self._users[key] = self._users.get(key, 0) + 1
+                waiting, self._waiting = self._waiting or [], None
+                for key in waiting:
+                    self._drop(key)
 
     def _counted(self) -> dict[tuple, int]:
         """The indicators still to use each population's cells (once :meth:`prepare` has
@@ -342,7 +352,7 @@ class SurveyRun:
     def release(self, ind: Indicator, dims: Sequence[str]) -> None:
         """Free the sums of an indicator's own variables once its rows are made, and the cells
         of its population once no later indicator needs them (nor one whose population
-        selects the same rows)."""
+        selects the same rows; if the indicators are still being counted, once counted)."""
         key = self._key(ind.population, ind.migrant_criterion, dims)
         if ind.statistic != "quantile":
             variable, kwargs = self.variables(ind)
@@ -350,11 +360,16 @@ class SurveyRun:
             for name in (variable, kwargs.get("denominator")):
                 if name:
                     sums.forget(name)
-        users = self._counted()
         with self._locks_lock:  # (indicators may finish at once)
-            users[key] = users.get(key, 1) - 1
-            if users[key] > 0:
-                return
+            if self._waiting is not None:  # still counting: applied once counted
+                self._waiting.append(key)
+            else:
+                self._drop(key)
+
+    def _drop(self, key: tuple) -> None:
+        """One indicator fewer to use the cells ``key``: freed after the last (under the lock)."""
+        self._users[key] = self._users.get(key, 1) - 1
+        if self._users[key] <= 0:
             for cached in [k for k in list(self._sums) if k[:3] == key]:
                 self._sums.pop(cached, None)
 
