@@ -373,7 +373,7 @@ class SurveyDesign(Estimators):
         def read(name: str, statistic: str, check_in: np.ndarray | None = None) -> np.ndarray:
             if statistic == "proportion" and check_in is not None:
                 return binary_variable(self._data, name, check_in)
-            return analysis_variable(self._data, name, f"{statistic} variable")
+            return analysis_variable(self._data, name, f"{statistic} variable", as_held=True)
 
         return CellSums(self._kernels, read, cells.labels, cells.code, cells.label_codes)
 

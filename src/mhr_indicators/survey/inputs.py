@@ -65,14 +65,21 @@ def design_codes(data: pd.DataFrame, name: str, role: str) -> np.ndarray:
     return codes.astype(np.int64)
 
 
-def analysis_variable(data: pd.DataFrame, name: str, role: str) -> np.ndarray:
+def analysis_variable(
+    data: pd.DataFrame, name: str, role: str, as_held: bool = False
+) -> np.ndarray:
     """A numeric or boolean analysis variable as floats (missing values as NaN); a column of
-    NumPy floats is returned as it is held (read it, never write into it)."""
+    NumPy floats is returned as it is held (read it, never write into it). With ``as_held``,
+    a column of NumPy integers or 32-bit floats is too (for the compiled loops, which read
+    any of them: no converted copy of the column is made)."""
     col = column(data, name, role)
     if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
         if isinstance(col.dtype, np.dtype):  # NumPy's own: NaN is its missing value
             values = col.to_numpy()
-            return values if values.dtype == np.float64 else values.astype(float)
+            held = values.dtype == np.float64 or (
+                as_held and (values.dtype == np.float32 or values.dtype.kind in "iu")
+            )
+            return values if held else values.astype(float)
         return col.to_numpy(dtype=float, na_value=np.nan)
     conv = pd.to_numeric(col, errors="coerce")
     bad = (conv.isna() & col.notna()).to_numpy()

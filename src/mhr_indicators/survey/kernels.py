@@ -8,6 +8,7 @@ material of covariances (scores per PSU, or replicate estimates).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,11 @@ class Kernels:
     @property
     def no_variance(self) -> bool:
         return self.taylor is None and self.rep is None
+
+    @functools.cached_property
+    def some_weight_zero(self) -> bool:
+        """Whether any row's weight is zero (or below): found once per design."""
+        return bool((self.w <= 0).any())
 
     def df(self, cell: np.ndarray, n_cells: int) -> np.ndarray:
         if self.no_variance:

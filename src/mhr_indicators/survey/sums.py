@@ -165,7 +165,7 @@ class CellSums:
         k = self._kernels
         ratio = x is not None
         if self._some_weight_zero is None:  # (threads may race to set it: the same value)
-            self._some_weight_zero = bool((k.w[self._code >= 0] <= 0).any())
+            self._some_weight_zero = k.some_weight_zero and bool((k.w[self._code >= 0] <= 0).any())
         # the table's columns (each breakdown reads them all): w y, cases, w; then w x of a
         # ratio (a mean's is w); then the cases of positive weight where some weight is zero
         # (else they are the cases)
