@@ -1,6 +1,7 @@
 """The compiled pair loops on tables small enough to add up by hand."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from mhr_indicators.survey.compiled import index_type
@@ -248,6 +249,28 @@ def test_text_codes_are_those_of_pandas_factorize(dtype):
     assert levels.equals(expected_levels) and levels.dtype == expected_levels.dtype
     assert list(levels) == ["A", "a", "b", "ä", "é"]  # by code point, missing left out
     assert codes.tolist() == [2, 1, -1, 4, 0, 2, 3, 1]
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype"),
+    [
+        ([1.0, np.nan, 0.0, 1.0, np.nan], np.float32),  # a derived 0/1 column
+        ([3.0, 0.0, 7.0, 3.0, -0.0], np.float64),
+        ([5, 2, 5, 1023, 0], np.int64),
+        ([4, 1, 4], np.uint8),
+        ([2, 1024, 2], np.int64),  # beyond the small integers: hashed
+        ([0.5, 1.0, np.nan], np.float64),  # not integers: hashed
+        ([-1, 2, 2], np.int16),  # negative: hashed
+    ],
+)
+def test_number_codes_are_those_of_pandas_factorize(values, dtype):
+    from mhr_indicators.survey.cells import factorize_column
+
+    column = pd.Series(values, dtype=dtype)
+    codes, levels = factorize_column(column)
+    expected_codes, expected_levels = pd.factorize(column, sort=True)
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert levels.equals(expected_levels) and levels.dtype == expected_levels.dtype
 
 
 def test_number_cells_codes_the_keys_of_valid_rows_in_sorted_order():

@@ -97,8 +97,14 @@ class ColumnChecks:
             self._failures[col] = failing
 
     def _distinct(self, column: str) -> np.ndarray:
-        """A column's distinct values (missing included)."""
-        return distinct_values(self._column(column))
+        """A column's distinct values (missing included); a text column's are the levels of
+        its codes, made once per design (the filters and cells reading it share them)."""
+        values = self._column(column)
+        if not isinstance(values.dtype, pd.StringDtype):
+            return distinct_values(values)
+        codes, levels = self._design.codes(column)
+        missing = np.flatnonzero(codes < 0)[:1]
+        return np.append(levels.to_numpy(dtype=object), values.iloc[missing].to_numpy(object))
 
     def _column(self, name: str) -> pd.Series:
         """One column of the design (no frame made for it)."""

@@ -41,7 +41,7 @@ class Cells:
 def factorize_column(values) -> tuple[np.ndarray, pd.Index]:
     """Sorted codes of a column (-1 for missing) and its levels; the codes in the narrowest
     integer type that holds them and one more level (a byte per row for a column of codes)."""
-    coded = _arrow_text_codes(values)
+    coded = _arrow_text_codes(values) or _small_integer_codes(values)
     codes, levels = coded or pd.factorize(values, sort=True, use_na_sentinel=True)
     for narrow in (np.int8, np.int16, np.int32):
         if len(levels) < np.iinfo(narrow).max:
@@ -73,6 +73,25 @@ def _arrow_text_codes(values) -> tuple[np.ndarray, pd.Index] | None:
 #: A numeric column whose values are all non-negative integers below this (or missing) has its
 #: distinct values found in one pass (:func:`.compiled.small_integers`), not by hashing.
 SMALL_INTEGERS = 1024
+
+
+def _small_integer_codes(values) -> tuple[np.ndarray, pd.Index] | None:
+    """What :func:`pandas.factorize` gives (sorted), for a column of NumPy numbers that are
+    all small non-negative integers or missing (codes, 0/1 flags): one pass finds the values
+    present, a lookup codes the rows; None for any other column."""
+    if not (isinstance(values, pd.Series) and isinstance(values.dtype, np.dtype)):
+        return None
+    if values.dtype.kind not in "fiu":
+        return None
+    arr = values.to_numpy()
+    seen, missing, complete = small_integers(arr, SMALL_INTEGERS)
+    if not complete:
+        return None
+    present = np.flatnonzero(seen)
+    lookup = np.full(SMALL_INTEGERS + 1, -1, dtype=np.int64)  # the last: a missing value
+    lookup[present] = np.arange(len(present))
+    position = np.where(np.isnan(arr), SMALL_INTEGERS, arr) if missing else arr
+    return lookup[position.astype(np.intp)], pd.Index(present.astype(values.dtype))
 
 
 def distinct_values(values: pd.Series) -> np.ndarray:

@@ -17,7 +17,8 @@ from ..vocab import (
     VarianceKind,
     allowed,
 )
-from .cells import Cells, cell_keys, factorize_column, make_cells
+from .cells import Cells, cell_keys, make_cells
+from .column_codes import ColumnCodes
 from .estimates import Estimates
 from .estimators import Estimators
 from .inputs import (
@@ -147,7 +148,7 @@ class SurveyDesign(Estimators):
             raise DesignOptionError(f"nest must be True or False, got {nest!r}")
         s = object.__setattr__
         s(self, "_data", data.copy(deep=not _PANDAS_COW))
-        s(self, "_codes", {})
+        s(self, "_codes", ColumnCodes(self._data))
         s(self, "_keys", {})  # by columns -> the rows' cell keys
         s(self, "_orders", {})  # quantile variable -> the rows in its order
         for name, value in (
@@ -307,8 +308,7 @@ class SurveyDesign(Estimators):
         for key, value in self.__dict__.items():
             object.__setattr__(new, key, value)
         object.__setattr__(new, "_data", data)
-        codes = {k: v for k, v in self._codes.items() if k not in columns}
-        object.__setattr__(new, "_codes", codes)
+        object.__setattr__(new, "_codes", self._codes.without(columns, data))
         keys = {k: v for k, v in self._keys.items() if not set(k) & set(columns)}
         object.__setattr__(new, "_keys", keys)
         orders = {k: v for k, v in self._orders.items() if k not in columns}
@@ -329,9 +329,7 @@ class SurveyDesign(Estimators):
 
     def _factorized(self, name: str) -> tuple[np.ndarray, pd.Index]:
         """A column's sorted codes, computed once per design (the data never change)."""
-        if name not in self._codes:
-            self._codes[name] = factorize_column(column(self._data, name, "by"))
-        return self._codes[name]
+        return self._codes(name)
 
     def _cells(self, by, domain: np.ndarray) -> Cells:
         cols = [] if by is None else [by] if isinstance(by, str) else list(by)
