@@ -55,8 +55,9 @@ def test_linearised_scores_ratio_total_and_degrees_of_freedom():
     value = cells[:, 0] / cells[:, 1]  # A: 15 / 18, B: 10 / 12
     den = cells[:, 1]
     psu_stratum = np.array([0, 0, 1], dtype=np.int64)  # PSUs 0, 1 in stratum 0; PSU 2 in 1
-    df, ptr, score_psu, score = linearised_scores(
-        indptr, psu, pairs, COLUMNS, value, den, psu_stratum, False, index_type(3)
+    strata = (np.array([2, 1]), np.array([False, True]), np.array([2.0, 0.5]))  # n, lonely, coef
+    df, ptr, score_psu, score, variance = linearised_scores(
+        indptr, psu, pairs, COLUMNS, value, den, psu_stratum, *strata, False, index_type(3)
     )
     # A: cases of positive weight in PSUs 0 and 1 only (stratum 0): 2 PSUs - 1 stratum
     # B: PSUs 0 and 1, stratum 0: 2 - 1
@@ -67,8 +68,15 @@ def test_linearised_scores_ratio_total_and_degrees_of_freedom():
     np.testing.assert_allclose(score[:3], expected_a, rtol=1e-14)
     assert score_psu.tolist() == [0, 1, 2, 0, 1]
     assert ptr.dtype == score_psu.dtype == np.int32  # the type asked for, as SciPy keeps them
-    _, _, _, totals = linearised_scores(
-        indptr, psu, pairs, COLUMNS, value, den, psu_stratum, True, index_type(3)
+    # A: stratum 0 centred over its 2 PSUs, times 2; stratum 1 (lonely) uncentred, times 0.5
+    a0, a1, a2 = expected_a
+    want_a = 2.0 * (a0**2 + a1**2 - (a0 + a1) ** 2 / 2) + 0.5 * a2**2
+    assert variance[0] == pytest.approx(want_a, rel=1e-12)
+    # the same as stratum_variance of the scores (the path kept for the "average" policy)
+    again = stratum_variance(ptr, score_psu, score, psu_stratum, *strata)
+    np.testing.assert_array_equal(variance, again)
+    _, _, _, totals, _ = linearised_scores(
+        indptr, psu, pairs, COLUMNS, value, den, psu_stratum, *strata, True, index_type(3)
     )
     assert totals.tolist() == [1.0, 5.0, 9.0, 3.0, 7.0]
 
@@ -78,11 +86,12 @@ def test_linearised_scores_leave_out_pairs_without_a_case_and_zero_a_nan_cell():
     indptr = np.array([0, 2], dtype=np.int64)
     psu = np.array([0, 1], dtype=np.int64)
     nan, den, strata = np.array([np.nan]), np.array([4.0]), np.zeros(2, np.int64)
-    df, ptr, score_psu, score = linearised_scores(
-        indptr, psu, pairs, COLUMNS, nan, den, strata, False, index_type(2)
+    per_stratum = (np.array([2]), np.array([False]), np.array([1.0]))
+    df, ptr, score_psu, score, variance = linearised_scores(
+        indptr, psu, pairs, COLUMNS, nan, den, strata, *per_stratum, False, index_type(2)
     )
     assert ptr.tolist() == [0, 1] and score_psu.tolist() == [0]
-    assert score.tolist() == [0.0]
+    assert score.tolist() == [0.0] and variance.tolist() == [0.0]
     assert df.tolist() == [0.0]  # one PSU, one stratum
 
 
@@ -121,9 +130,11 @@ def test_linearised_scores_read_the_columns_they_are_given():
     indptr = np.array([0, 2], dtype=np.int64)
     psu = np.array([0, 1], dtype=np.int64)
     value, den = np.array([4.0 / 6.0]), np.array([6.0])
-    df, _, _, score = linearised_scores(
-        indptr, psu, table, (0, 1, 2, 1, 2), value, den, np.array([0, 1]), False, index_type(2)
-    )
+    per_stratum = (np.array([1, 1]), np.array([True, True]), np.array([1.0, 1.0]))
+    df, _, _, score, _ = linearised_scores(
+        indptr, psu, table, (0, 1, 2, 1, 2), value, den, np.array([0, 1]), *per_stratum, False,
+        index_type(2),
+    )  # fmt: skip
     np.testing.assert_allclose(score, [(3 - 4 * 4 / 6) / 6, (1 - 2 * 4 / 6) / 6], rtol=1e-14)
     assert df.tolist() == [0.0]  # 2 PSUs in 2 strata
 

@@ -407,20 +407,21 @@ class CellSums:
         indptr, psu, pairs, cells = add_up_pairs(*self._pairs, ids, g, s.table, layout)
         num, den, n_unw, n_w = (np.ascontiguousarray(cells[:, j]) for j in s.columns[:4])
         value = np.ascontiguousarray(self._value(num, den, total))
-        df, *csr = linearised_scores(
-            indptr, psu, pairs, s.columns, value, den, t.psu_stratum, total,
-            index_type(t.n_psus, len(psu)),
+        df, *csr, variance = linearised_scores(
+            indptr, psu, pairs, s.columns, value, den, t.psu_stratum, t.n_psu, t.lonely,
+            t.variance_coef, total, index_type(t.n_psus, len(psu)),
         )  # fmt: skip
         scores = sp.csr_matrix((csr[2], csr[1], csr[0]), shape=(g, t.n_psus))
         scores.has_sorted_indices = True
         present = None
-        if t.lonely_psu == "average" and t.lonely.any():
+        if t.lonely_psu == "average" and t.lonely.any():  # averaged over the strata present
             cases = pairs[:, s.columns[2]]
             with_case = cases > 0
             cell = np.repeat(np.arange(g), np.diff(indptr))[with_case]
             strata = t.psu_stratum[psu[with_case]]
             present = sp.csr_matrix((cases[with_case], (cell, strata)), shape=(g, t.n_strata))
-        variance = np.where(np.isfinite(value), t.variance(scores, present), np.nan)
+            variance = t.variance(scores, present)
+        variance = np.where(np.isfinite(value), variance, np.nan)
         return CellEstimate(
             labels, value, variance, df, n_unw, n_w, scores=scores, present=present, taylor=t
         )

@@ -172,10 +172,14 @@ def linearised_scores(
     value: np.ndarray,
     den: np.ndarray,
     psu_stratum: np.ndarray,
+    n_psu: np.ndarray,
+    lonely: np.ndarray,
+    coef: np.ndarray,
     total: bool,
     index_like: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Scores per (cell, PSU) and degrees of freedom of ratio (or total) estimates.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Scores per (cell, PSU), degrees of freedom and variances of ratio (or total) estimates,
+    in one pass over the pairs.
 
     Parameters
     ----------
@@ -188,6 +192,8 @@ def linearised_scores(
         Each cell's estimate ``R`` and denominator total ``X``.
     psu_stratum : numpy.ndarray
         The stratum of each PSU (nondecreasing in the PSU number).
+    n_psu, lonely, coef : numpy.ndarray
+        Per stratum, as :func:`stratum_variance` takes them.
     total : bool
         Scores of a total (``w y``) rather than of a ratio (``(w y - R w x) / X``).
     index_like : numpy.ndarray
@@ -200,10 +206,14 @@ def linearised_scores(
     score_indptr, score_psu, score : numpy.ndarray
         The cells-by-PSUs score matrix in CSR form, PSUs sorted: one entry per pair holding a
         case (a cell whose estimate is not finite scores zero).
+    variance : numpy.ndarray
+        Per cell, what :func:`stratum_variance` gives for its scores (the same sums, in the
+        same order: its PSUs, hence its strata, come sorted).
     """
     wy, wx, cases, positive = columns[0], columns[1], columns[2], columns[4]
     n_cells = len(indptr) - 1
     df = np.zeros(n_cells)
+    variance = np.zeros(n_cells)
     score_indptr = np.zeros(n_cells + 1, dtype=index_like.dtype)
     score_psu = np.empty(len(pair_psu), dtype=index_like.dtype)
     score = np.empty(len(pair_psu))
@@ -215,6 +225,10 @@ def linearised_scores(
         psus = 0
         strata = 0
         last_stratum = -1
+        h = -1  # the stratum whose scores are being added up
+        s1 = 0.0
+        s2 = 0.0
+        v = 0.0
         for i in range(indptr[c], indptr[c + 1]):
             p = pair_psu[i]
             if pair_sums[i, positive] > 0:  # PSUs sorted: their strata come in order
@@ -225,13 +239,25 @@ def linearised_scores(
             if pair_sums[i, cases] > 0:
                 score_psu[m] = p
                 if total:
-                    score[m] = pair_sums[i, wy]
+                    z = pair_sums[i, wy]
                 else:
-                    score[m] = inv * (pair_sums[i, wy] - r * pair_sums[i, wx])
+                    z = inv * (pair_sums[i, wy] - r * pair_sums[i, wx])
+                score[m] = z
                 m += 1
+                if psu_stratum[p] != h:  # a stratum's sums are complete: its term
+                    if h >= 0:
+                        v += coef[h] * (s2 if lonely[h] else s2 - s1 * s1 / n_psu[h])
+                    h = psu_stratum[p]
+                    s1 = 0.0
+                    s2 = 0.0
+                s1 += z
+                s2 += z * z
+        if h >= 0:
+            v += coef[h] * (s2 if lonely[h] else s2 - s1 * s1 / n_psu[h])
         df[c] = psus - strata
+        variance[c] = v
         score_indptr[c + 1] = m
-    return df, score_indptr, score_psu[:m], score[:m]
+    return df, score_indptr, score_psu[:m], score[:m], variance
 
 
 @compiled

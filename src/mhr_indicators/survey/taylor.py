@@ -64,6 +64,12 @@ class TaylorStructure:
     lonely_psu: str
 
     @cached_property
+    def variance_coef(self) -> np.ndarray:
+        """``coef`` with the NaN of the ``average`` policy's lonely strata as 0 (the policy
+        then averages the other strata's terms, :meth:`variance`)."""
+        return np.nan_to_num(self.coef)
+
+    @cached_property
     def rows_by_psu(self) -> np.ndarray:
         """The rows in PSU order (made once per design, on first use)."""
         return np.argsort(self.psu, kind="stable")
@@ -163,7 +169,7 @@ class TaylorStructure:
         """
         scores = scores if isinstance(scores, sp.csr_matrix) else sp.csr_matrix(scores)
         if not (self.lonely_psu == "average" and self.lonely.any()):
-            return self._by_stratum(scores, np.nan_to_num(self.coef))
+            return self._by_stratum(scores, self.variance_coef)
         ok = ~self.lonely
         contrib = self._by_stratum(scores, np.where(ok, self.coef, 0.0))
         pres = (present != 0).astype(float)
