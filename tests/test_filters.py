@@ -140,6 +140,9 @@ def test_text_tests_through_codes_match_the_values():
     assert set(asked) == {"status", "mixed"}
     unknown_kept = truth_values("status == 'employed'", frame, codes).tolist()
     assert unknown_kept[0] == 1.0 and np.isnan(unknown_kept[1]) and unknown_kept[2:] == [0.0, 1.0]
+    narrow = truth_values("status == 'employed'", frame, codes, dtype=np.float32)
+    assert narrow.dtype == np.float32
+    np.testing.assert_array_equal(narrow, np.array(unknown_kept, dtype=np.float32))
 
 
 @pytest.mark.parametrize(

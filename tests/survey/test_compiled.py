@@ -306,3 +306,37 @@ def test_number_keys_either_way(size):
     assert observed.tolist() == [2, 5] and code.tolist() == [1, 0, 1, -1, 0, -1]
     observed, code = number_keys(key, np.zeros(6, dtype=bool), size)
     assert observed.tolist() == [] and code.tolist() == [-1] * 6
+
+
+def test_mixed_radix_adds_a_column_to_the_keys():
+    from mhr_indicators.survey.compiled import mixed_radix
+
+    key = np.array([0, 1, 2, 0], dtype=np.int32)
+    complete = np.ones(4, dtype=bool)
+    # a missing code as the level 3 of a base of 4
+    mixed_radix(key, np.array([1, -1, 0, 2], dtype=np.int8), 4, 3, complete)
+    assert key.tolist() == [1, 7, 8, 2] and complete.all()
+    # a missing code that is no level: the row is not complete
+    mixed_radix(key, np.array([0, 1, -1, 0], dtype=np.int16), 3, -1, complete)
+    assert complete.tolist() == [True, True, False, True]
+    assert key[complete].tolist() == [3, 22, 6]
+
+
+@pytest.mark.parametrize("keep_missing", [False, True])
+def test_cells_of_two_columns_with_missing_values(keep_missing):
+    from mhr_indicators.survey.cells import make_cells
+
+    data = pd.DataFrame(
+        {"sex": ["F", None, "M", "F", "M"], "g": [1.0, 1.0, 2.0, np.nan, 1.0]}
+    )
+    cells = make_cells(data, ["sex", "g"], np.ones(5, dtype=bool), keep_missing=keep_missing)
+    labels = [
+        tuple("NA" if pd.isna(v) else v for v in row)
+        for row in cells.labels.astype(object).itertuples(index=False)
+    ]
+    if keep_missing:  # a missing value is a level of its own, last
+        assert labels == [("F", 1.0), ("F", "NA"), ("M", 1.0), ("M", 2.0), ("NA", 1.0)]
+        assert cells.code.tolist() == [0, 4, 3, 1, 2]
+    else:  # rows with a missing value are in no cell
+        assert labels == [("F", 1.0), ("M", 1.0), ("M", 2.0)]
+        assert cells.code.tolist() == [0, -1, 2, -1, 1]

@@ -297,7 +297,8 @@ class SurveyRun:
         if name not in self._numerators:
             return None
         text = self._numerators[name]
-        return truth_values(text, self._frame(parse_filter(text).columns), self.codes)
+        frame = self._frame(parse_filter(text).columns)
+        return truth_values(text, frame, self.codes, dtype=np.float32)  # 0, 1, NaN exactly
 
     def _read_variable(self, sums: CellSums, ind: Indicator) -> tuple[str, dict]:
         """Read the indicator's variable into the population's sums (once); its name and

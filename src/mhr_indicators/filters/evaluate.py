@@ -260,16 +260,20 @@ def evaluate_filter(
 
 
 def truth_values(
-    expression: str | Filter, data: pd.DataFrame, codes: Codes | None = None
+    expression: str | Filter,
+    data: pd.DataFrame,
+    codes: Codes | None = None,
+    dtype: np.dtype | type = np.float64,
 ) -> np.ndarray:
     """Evaluate a filter as a 0/1 variable: 1.0 true, 0.0 false, NaN unknown.
 
     Used where a condition is *counted* (an indicator's numerator, a derived flag): a row whose
     condition is unknown because a value is missing must leave the domain, not count as 0.
-    ``codes`` as for :func:`evaluate_filter`.
+    ``codes`` as for :func:`evaluate_filter`. ``dtype`` is a floating type (``numpy.float32``
+    holds the three values exactly, in half the memory).
     """
     f = expression if isinstance(expression, Filter) else parse_filter(expression)
     true, false = _eval(f.tree, data, f, codes)
-    values = true.astype(float)
+    values = true.astype(dtype)
     values[~(true | false)] = np.nan
     return values

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .compiled import small_integers
+from .compiled import mixed_radix, small_integers
 from .keys import number_keys
 
 
@@ -139,23 +139,22 @@ def cell_keys(
     keep_missing: bool = False,
 ) -> CellKeys:
     """The rows' keys of the combinations of ``by`` (see :class:`CellKeys`), from which the
-    cells of any domain follow by one count (:func:`make_cells`)."""
-    combined = np.zeros(len(data), dtype=np.int64)
-    complete = np.ones(len(data), dtype=bool)
-    uniques, missing_level = [], []
+    cells of any domain follow by one count (:func:`make_cells`); each column added to the keys
+    in one compiled pass (:func:`.compiled.mixed_radix`)."""
+    coded, uniques, missing_level = [], [], []
     space = 1
     for col in by:
         codes, levels = factorized(col) if factorized else factorize_column(data[col])
         missing_level.append(keep_missing and bool((codes < 0).any()))
         if missing_level[-1]:
-            codes = np.where(codes < 0, len(levels), codes)
             levels = levels.append(pd.Index([None], dtype=object))
-        complete &= codes >= 0
+        coded.append(codes)
         uniques.append(levels)
-        combined = combined * (len(levels) + 1) + codes
         space *= len(levels) + 1
-    if space < 2**31:
-        combined = combined.astype(np.int32)
+    combined = np.zeros(len(data), dtype=np.int32 if space < 2**31 else np.int64)
+    complete = np.ones(len(data), dtype=bool)
+    for codes, levels, missing in zip(coded, uniques, missing_level, strict=True):
+        mixed_radix(combined, codes, len(levels) + 1, len(levels) - 1 if missing else -1, complete)
     return CellKeys(combined, None if complete.all() else complete, space, uniques, missing_level)
 
 

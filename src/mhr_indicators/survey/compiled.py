@@ -19,6 +19,7 @@ import numpy as np
 __all__ = [
     "compiled",
     "index_type",
+    "mixed_radix",
     "number_cells",
     "pair_groups",
     "replicate_sums",
@@ -212,6 +213,23 @@ def small_integers(values: np.ndarray, limit: int) -> tuple[np.ndarray, bool, bo
         else:
             return seen, missing, False
     return seen, missing, True
+
+
+@compiled
+def mixed_radix(
+    key: np.ndarray, codes: np.ndarray, base: int, missing_code: int, complete: np.ndarray
+) -> None:
+    """Append a column's codes to the rows' mixed-radix keys, in place, in one pass:
+    ``key = key * base + code``; a missing code (-1) is ``missing_code`` where that is a level
+    (>= 0), else it stays -1 and the row is marked not ``complete``."""
+    for i in range(len(key)):
+        c = codes[i]
+        if c < 0:
+            if missing_code >= 0:
+                c = missing_code
+            else:
+                complete[i] = False
+        key[i] = key[i] * base + c
 
 
 @compiled

@@ -109,8 +109,10 @@ def binary_variable(data: pd.DataFrame, name: str, domain: np.ndarray) -> np.nda
 
 def given_values(values, name: str, n_rows: int) -> np.ndarray:
     """A variable's values given by a caller rather than read from a column: floats, one
-    per row."""
-    y = np.asarray(values, dtype=float)
+    per row (32-bit floats kept as they are)."""
+    y = np.asarray(values)
+    if y.dtype not in (np.float32, np.float64):
+        y = y.astype(float)
     if y.shape != (n_rows,):
         raise EstimationInputError(
             f"{name!r}: {y.shape[0] if y.ndim else 0} values given for {n_rows} rows"
