@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 import os
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pandas as pd
@@ -165,9 +165,9 @@ def _present(run: SurveyRun, dims: Sequence[str]) -> list[str]:
 
 def _part(
     ind, kind, inputs, problems, run, dims, comparisons, issues, source
-) -> pd.DataFrame | Block:
+) -> pd.DataFrame | Callable[[], Block]:
     """Result rows of one indicator from ``kind``, the first of its sources given (a survey
-    indicator's as a block of arrays)."""
+    indicator's as the function finishing them, as a block of arrays)."""
     stock = inputs["stock"]
     for used in [kind, *(["stock"] if kind == "admin" and stock is not None else [])]:
         if used in problems:
@@ -181,7 +181,10 @@ def _part(
     return _aggregate_indicator(ind, table, kind, dims, issues, source)
 
 
-def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> Block:
+def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> Callable[[], Block]:
+    """Estimate a survey indicator; return the function that finishes it once its columns
+    are checked (the checks may still run: a thread estimating indicators does not wait for
+    them, the caller taking the parts in order does): its rows, or its error."""
     for d in dims:
         if d not in _present(run, dims) and d in ind.disaggregations:
             issues.note(
@@ -202,19 +205,30 @@ def _survey_part(ind, run: SurveyRun, dims, comparisons, issues) -> Block:
     read = [*ind.required_columns, "ref_area", "time_period", *use_dims]
     read += criterion_columns(ind.migrant_criterion)
     kinds = _survey_kinds(ind, comparisons, use_dims, issues)
-    try:  # estimated while its columns may still be checked: the rows wait for the checks
-        rows = survey_indicator(ind, run, use_dims, kinds)
-    except Exception:
+    try:
+        rows, error = survey_indicator(ind, run, use_dims, kinds), None
+    except Exception as exc:  # reported once the columns are checked (their error comes first)
+        rows, error = {}, exc
+
+    def finish() -> Block:
         run.check(read)  # a value that fails the checks is the error to report
-        raise
-    run.check(read)
+        if error is not None:
+            raise error
+        return _reported(ind, rows, use_dims, issues)
+
+    return finish
+
+
+def _reported(ind, rows: Block, use_dims, issues) -> Block:
+    """A survey indicator's rows, or the error that it has none; a note for each breakdown
+    whose every value is missing (it gives no row)."""
     if not rows:
         used = ", ".join(c for c in (ind.variable, ind.numerator, ind.denominator) if c)
         raise EstimationInputError(
             f"{ind.id}: no person of its population ({ind.population or 'everyone'}) has a "
             f"value for {used} and a known migrant status: nothing to estimate"
         )
-    for d in use_dims:  # a breakdown whose every value is missing gives no row: say so
+    for d in use_dims:
         if not (rows[d] != TOTAL).any():
             issues.note(
                 ind.id,
@@ -401,6 +415,8 @@ def _in_order(inds, part_of, pool, threaded: set[str], issues: _Issues) -> list:
     for ind, own, outcome in started:
         try:
             part = outcome.result()
+            if callable(part):  # a survey indicator's, finished once its columns are checked
+                part = part()
         except MhrError as exc:
             issues.rows += own.rows
             issues.report(exc, ind.id)
