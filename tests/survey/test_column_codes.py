@@ -1,5 +1,5 @@
-"""A design codes each column once, also when threads ask for it at once, and keeps the codes of
-the columns a derived design (assign) does not replace."""
+"""A design codes each column once, also when threads ask for it at once, and shares the codes of
+the columns a derived design (assign) does not replace with it, whichever codes them first."""
 
 from __future__ import annotations
 
@@ -39,3 +39,7 @@ def test_a_column_is_coded_once_when_threads_ask_at_once(monkeypatch):
     assert derived.codes("g")[0].tolist() == [0, 0, 1]  # replaced: coded anew
     assert design.codes("g")[0].tolist() == [1, 0, 1]
     assert calls == ["sex", "g", "g"]
+    # a column first coded through the derived design is kept by the design it came from
+    again = derived.assign(extra=np.zeros(3))
+    assert again.codes("w") is design.codes("w") is derived.codes("w")
+    assert calls == ["sex", "g", "g", "w"]

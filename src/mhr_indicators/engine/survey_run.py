@@ -85,9 +85,6 @@ class SurveyRun:
             self._wanted += [*ind.required_columns, *breakdown_dims(ind, dims)]
             self._wanted += criterion_columns(ind.migrant_criterion)
         self.check_columns()  # in the background, while the columns are derived
-        for dim in [*KEYS, *dims]:  # coded in the caller's design: kept for its later runs
-            if dim in self.columns:
-                self._given.codes(dim)
         prepared = []
         for ind in counted:
             try:
@@ -130,9 +127,7 @@ class SurveyRun:
         """A column's sorted codes (:meth:`SurveyDesign.codes`), kept by the caller's design
         for its columns (so that later calls of ``compute`` on it find them), by this run's
         for the derived ones."""
-        if name in self._given.column_names:
-            return self._given.codes(name)
-        return self.design.codes(name)
+        return self.design.codes(name)  # (a derived design codes the others in the caller's)
 
     def check_columns(self) -> None:
         """Start checking every column the indicators counted by :meth:`prepare` read, against

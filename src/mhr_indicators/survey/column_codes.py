@@ -20,11 +20,23 @@ class ColumnCodes:
     ----------
     data : pandas.DataFrame
         The design's data (never changed).
+    parent : ColumnCodes, optional
+        The codes of the design this one's data were derived from (:meth:`derived`): its
+        columns but ``replaced`` are coded and kept there, shared by both designs.
+    replaced : set of str
+        The columns the derivation added or replaced (coded here).
     """
 
-    def __init__(self, data: pd.DataFrame, found: dict | None = None) -> None:
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        parent: ColumnCodes | None = None,
+        replaced: Iterable[str] = (),
+    ) -> None:
         self._data = data
-        self._found: dict[str, tuple[np.ndarray, pd.Index]] = dict(found or {})
+        self._parent = parent
+        self._replaced = set(replaced)
+        self._found: dict[str, tuple[np.ndarray, pd.Index]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
 
@@ -36,6 +48,8 @@ class ColumnCodes:
         ColumnNotFoundError
             When the data have no column ``name``.
         """
+        if self._parent is not None and name not in self._replaced:
+            return self._parent(name)  # the same column: coded (and kept) by the parent
         found = self._found.get(name)
         if found is None:
             with self._lock(name):  # one thread codes it; another asking waits for it
@@ -48,7 +62,7 @@ class ColumnCodes:
         with self._locks_lock:
             return self._locks.setdefault(name, threading.Lock())
 
-    def without(self, names: Iterable[str], data: pd.DataFrame) -> ColumnCodes:
-        """The codes kept for ``data``, a frame with ``names`` added or replaced."""
-        names = set(names)
-        return ColumnCodes(data, {k: v for k, v in self._found.items() if k not in names})
+    def derived(self, replaced: Iterable[str], data: pd.DataFrame) -> ColumnCodes:
+        """The codes of ``data``, this one's data with the columns ``replaced`` added or
+        replaced: the other columns' codes stay shared with this one."""
+        return ColumnCodes(data, parent=self, replaced=replaced)

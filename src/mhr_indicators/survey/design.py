@@ -308,7 +308,7 @@ class SurveyDesign(Estimators):
         for key, value in self.__dict__.items():
             object.__setattr__(new, key, value)
         object.__setattr__(new, "_data", data)
-        object.__setattr__(new, "_codes", self._codes.without(columns, data))
+        object.__setattr__(new, "_codes", self._codes.derived(columns, data))
         keys = {k: v for k, v in self._keys.items() if not set(k) & set(columns)}
         object.__setattr__(new, "_keys", keys)
         orders = {k: v for k, v in self._orders.items() if k not in columns}
