@@ -32,6 +32,34 @@ def test_pair_forms_by_hand():
     assert qab.tolist() == [2.0, 8.0]
 
 
+def test_pair_forms_of_rows_whose_psus_are_not_in_order():
+    """Scores made by a contrast list a row's PSUs in order of first appearance: they are
+    sorted before the rows are read together."""
+    from dataclasses import replace
+
+    from mhr_indicators.survey.covariance import pair_forms as forms_of
+
+    data = mhr.harmonise(mhr.load_example(), mhr.datasets.path("mappings/example_lfs.yaml"))
+    design = mhr.SurveyDesign(data, weights="weight", strata="stratum", psu="psu")
+    est = design.estimate("mean", "age", by=["sex", "born_abroad"])._est
+    sorted_scores = est.scores.tocsr()
+    psus = [set(sorted_scores[r].indices) for r in range(sorted_scores.shape[0])]
+    assert psus[0] != psus[1] and psus[0] & psus[1]  # the rows share some PSUs, not all
+    shuffled = sorted_scores.copy()
+    for r in range(shuffled.shape[0]):  # each row's entries reversed: the same matrix
+        lo, hi = shuffled.indptr[r], shuffled.indptr[r + 1]
+        shuffled.indices[lo:hi] = shuffled.indices[lo:hi][::-1].copy()
+        shuffled.data[lo:hi] = shuffled.data[lo:hi][::-1].copy()
+    shuffled.has_sorted_indices = False
+    a, b = np.array([0, 1, 0]), np.array([1, 1, 3])
+    want = forms_of(replace(est, scores=sorted_scores), a, b)
+    got = forms_of(replace(est, scores=shuffled), a, b)
+    for w, g in zip(want, got, strict=True):
+        np.testing.assert_allclose(g, w, rtol=1e-14)
+    # the variance of a row is that of the design's estimate
+    np.testing.assert_allclose(want[0], est.variance[a], rtol=1e-12)
+
+
 @pytest.fixture(scope="module")
 def data():
     return mhr.harmonise(mhr.load_example(), mhr.datasets.path("mappings/example_lfs.yaml"))

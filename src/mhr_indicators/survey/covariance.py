@@ -90,9 +90,11 @@ def pair_forms(est: CellEstimate, a: np.ndarray, b: np.ndarray) -> tuple | None:
     if est.scores is None or t is None or (t.lonely_psu == "average" and t.lonely.any()):
         return None
     s = _csr(est.scores)
+    if not s.has_sorted_indices:  # (scores made by linearised_scores come sorted)
+        s = s.sorted_indices()
     return pair_forms_loop(
         s.indptr, s.indices, np.asarray(s.data, dtype=float), a, b,
-        t.psu_stratum, t.n_psu, t.lonely, np.nan_to_num(t.coef), s.shape[1],
+        t.psu_stratum, t.n_psu, t.lonely, t.variance_coef, s.shape[1],
     )  # fmt: skip
 
 

@@ -366,6 +366,29 @@ def sparse_product(
 
 
 @compiled
+def _stratum_terms(
+    h: int,
+    coef: np.ndarray,
+    lonely: np.ndarray,
+    n_psu: np.ndarray,
+    s1a: float,
+    s1b: float,
+    s2a: float,
+    s2b: float,
+    cross: float,
+) -> tuple[float, float, float]:
+    """Stratum ``h``'s terms of two rows' variances and covariance, from the sums of their
+    PSU scores in it, of their squares and of their products (not centred if it is lonely)."""
+    if lonely[h]:
+        return coef[h] * s2a, coef[h] * s2b, coef[h] * cross
+    return (
+        coef[h] * (s2a - s1a * s1a / n_psu[h]),
+        coef[h] * (s2b - s1b * s1b / n_psu[h]),
+        coef[h] * (cross - s1a * s1b / n_psu[h]),
+    )
+
+
+@compiled
 def pair_forms(
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -378,62 +401,50 @@ def pair_forms(
     coef: np.ndarray,
     n_cols: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The variance forms of pairs of rows of a cells-by-PSUs score matrix (CSR): for each
-    ``i``, the variances of rows ``a[i]`` and ``b[i]`` and their covariance, as
-    :func:`stratum_variance` takes them (per stratum, ``coef`` times the centred sums of
-    products of PSU scores; a lonely PSU's stratum not centred).
+    """The variance forms of pairs of rows of a cells-by-PSUs score matrix (CSR, each row's
+    PSUs sorted and once): for each ``i``, the variances of rows ``a[i]`` and ``b[i]`` and their
+    covariance, as :func:`stratum_variance` takes them (per stratum, ``coef`` times the centred
+    sums of products of PSU scores; a lonely PSU's stratum not centred).
 
+    The two rows are read together in PSU order, hence stratum by stratum: no scratch array.
     The variance of ``ga z_a + gb z_b`` is then ``ga² qa + 2 ga gb qab + gb² qb``: every
     comparison of the two cells (a gap, a ratio by the delta method) follows from one pass.
     """
     k = len(a)
-    n_strata = len(n_psu)
     qa = np.zeros(k)
     qb = np.zeros(k)
     qab = np.zeros(k)
-    s1a = np.zeros(n_strata)
-    s1b = np.zeros(n_strata)
-    s2a = np.zeros(n_strata)
-    s2b = np.zeros(n_strata)
-    cross = np.zeros(n_strata)
-    seen = np.zeros(n_strata, dtype=np.bool_)
-    touched = np.empty(n_strata, dtype=np.int64)
-    score_a = np.zeros(n_cols)  # row a's score per PSU, for the products with row b
     for i in range(k):
-        m = 0
-        for e in range(indptr[a[i]], indptr[a[i] + 1]):
-            p = indices[e]
-            h = psu_stratum[p]
-            m = _touch(h, seen, touched, m)
-            z = data[e]
-            score_a[p] += z
-            s1a[h] += z
-            s2a[h] += z * z
-        for e in range(indptr[b[i]], indptr[b[i] + 1]):
-            p = indices[e]
-            h = psu_stratum[p]
-            m = _touch(h, seen, touched, m)
-            z = data[e]
-            s1b[h] += z
-            s2b[h] += z * z
-            cross[h] += score_a[p] * z
-        for e in range(indptr[a[i]], indptr[a[i] + 1]):
-            score_a[indices[e]] = 0.0
-        va = 0.0
-        vb = 0.0
-        vab = 0.0
-        for t in range(m):
-            h = touched[t]
-            if lonely[h]:
-                va += coef[h] * s2a[h]
-                vb += coef[h] * s2b[h]
-                vab += coef[h] * cross[h]
-            else:
-                va += coef[h] * (s2a[h] - s1a[h] * s1a[h] / n_psu[h])
-                vb += coef[h] * (s2b[h] - s1b[h] * s1b[h] / n_psu[h])
-                vab += coef[h] * (cross[h] - s1a[h] * s1b[h] / n_psu[h])
-            s1a[h] = s1b[h] = s2a[h] = s2b[h] = cross[h] = 0.0
-            seen[h] = False
+        ea, end_a = indptr[a[i]], indptr[a[i] + 1]
+        eb, end_b = indptr[b[i]], indptr[b[i] + 1]
+        h = -1
+        va = vb = vab = 0.0
+        s1a = s1b = s2a = s2b = cross = 0.0  # the sums of the stratum being read
+        while ea < end_a or eb < end_b:
+            pa = indices[ea] if ea < end_a else n_cols
+            pb = indices[eb] if eb < end_b else n_cols
+            p = pa if pa < pb else pb
+            if psu_stratum[p] != h:  # the last stratum's sums are complete: its terms
+                if h >= 0:
+                    ta, tb, tab = _stratum_terms(h, coef, lonely, n_psu, s1a, s1b, s2a, s2b, cross)
+                    va, vb, vab = va + ta, vb + tb, vab + tab
+                h = psu_stratum[p]
+                s1a = s1b = s2a = s2b = cross = 0.0
+            za = zb = 0.0
+            if pa == p:
+                za = data[ea]
+                ea += 1
+            if pb == p:
+                zb = data[eb]
+                eb += 1
+            s1a += za
+            s1b += zb
+            s2a += za * za
+            s2b += zb * zb
+            cross += za * zb
+        if h >= 0:
+            ta, tb, tab = _stratum_terms(h, coef, lonely, n_psu, s1a, s1b, s2a, s2b, cross)
+            va, vb, vab = va + ta, vb + tb, vab + tab
         qa[i] = va
         qb[i] = vb
         qab[i] = vab
