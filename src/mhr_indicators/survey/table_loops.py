@@ -403,12 +403,11 @@ def pair_forms(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The variance forms of pairs of rows of a cells-by-PSUs score matrix (CSR, each row's
     PSUs sorted and once): for each ``i``, the variances of rows ``a[i]`` and ``b[i]`` and their
-    covariance, as :func:`stratum_variance` takes them (per stratum, ``coef`` times the centred
+    covariance as :func:`stratum_variance` takes them (per stratum, ``coef`` times the centred
     sums of products of PSU scores; a lonely PSU's stratum not centred).
-
-    The two rows are read together in PSU order, hence stratum by stratum: no scratch array.
-    The variance of ``ga z_a + gb z_b`` is then ``ga² qa + 2 ga gb qab + gb² qb``: every
-    comparison of the two cells (a gap, a ratio by the delta method) follows from one pass.
+    The two rows are read together in PSU order, hence stratum by stratum. The variance of
+    ``ga z_a + gb z_b`` is then ``ga² qa + 2 ga gb qab + gb² qb``: every comparison of the two
+    cells (a gap, a ratio by the delta method) follows from one pass, with no scratch array.
     """
     k = len(a)
     qa = np.zeros(k)
