@@ -117,7 +117,8 @@ def test_pair_groups_number_the_cell_psu_pairs_in_psu_order():
 
     code = np.array([1, 0, 1, -1, 0, 1, 0], dtype=np.int64)
     psu = np.array([2, 0, 0, 1, 2, 2, 0], dtype=np.int64)
-    group, cell, pair_psu = pair_groups(code, psu, np.argsort(psu, kind="stable"), 2)
+    group, cell, pair_psu = pair_groups(code, psu, np.argsort(psu, kind="stable"), 2, index_type(7))
+    assert group.dtype == cell.dtype == pair_psu.dtype == np.int32  # the type asked for
     # PSU 0 holds rows 1, 2, 6 (cells 0, 1, 0); PSU 1 only row 3 (no cell); PSU 2 rows 0, 4, 5
     assert pair_psu.tolist() == [0, 0, 2, 2]
     assert cell.tolist() == [0, 1, 1, 0]

@@ -46,7 +46,7 @@ def compiled(function):
 
 @compiled
 def pair_groups(
-    code: np.ndarray, psu: np.ndarray, rows_by_psu: np.ndarray, n_cells: int
+    code: np.ndarray, psu: np.ndarray, rows_by_psu: np.ndarray, n_cells: int, index_like: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Number the (cell, PSU) pairs of the rows, in PSU order.
 
@@ -60,6 +60,9 @@ def pair_groups(
         The rows in PSU order.
     n_cells : int
         The number of cells.
+    index_like : numpy.ndarray
+        An array of the integer type of the results (:func:`index_type`: 32 bits where the
+        rows, cells and PSUs are fewer than 2**31).
 
     Returns
     -------
@@ -70,11 +73,11 @@ def pair_groups(
         first row.
     """
     n = len(code)
-    group = np.full(n, -1, dtype=np.int64)
+    group = np.full(n, -1, dtype=index_like.dtype)
     seen_in = np.full(n_cells, -1, dtype=np.int64)  # the PSU of each cell's newest pair
     newest = np.zeros(n_cells, dtype=np.int64)
-    cell = np.empty(n, dtype=np.int64)
-    pair_psu = np.empty(n, dtype=np.int64)
+    cell = np.empty(n, dtype=index_like.dtype)
+    pair_psu = np.empty(n, dtype=index_like.dtype)
     m = 0
     for k in range(n):
         i = rows_by_psu[k]

@@ -87,8 +87,9 @@ class CellSums:
         # its finest cell otherwise (-1 outside the domain)
         self._group, self._n_groups = code, len(labels)
         if t is not None:  # the pairs in PSU order: each breakdown then reads them in one scan
-            self._group, *pairs = pair_groups(code, t.psu, t.rows_by_psu, len(labels))
-            self._pairs = _narrow(*pairs)
+            small = index_type(len(code), len(labels), t.n_psus)  # 32 bits: less to read
+            self._group, *pairs = pair_groups(code, t.psu, t.rows_by_psu, len(labels), small)
+            self._pairs = tuple(pairs)
             self._n_groups = len(pairs[0])
 
     @classmethod
