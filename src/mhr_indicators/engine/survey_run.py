@@ -40,7 +40,6 @@ class SurveyRun:
 
     def __init__(self, design: SurveyDesign, rules: QualityRules, level: float, source: str):
         self.design = design
-        self._given = design  # the caller's design (this run's adds the derived columns)
         self.rules = rules
         self.level = level
         self.source = source
@@ -124,10 +123,10 @@ class SurveyRun:
         return self._users
 
     def codes(self, name: str) -> tuple[np.ndarray, pd.Index]:
-        """A column's sorted codes (:meth:`SurveyDesign.codes`), kept by the caller's design
-        for its columns (so that later calls of ``compute`` on it find them), by this run's
-        for the derived ones."""
-        return self.design.codes(name)  # (a derived design codes the others in the caller's)
+        """A column's sorted codes (:meth:`SurveyDesign.codes`). This run's design is the
+        caller's with the derived columns added, and shares the caller's design's codes of its
+        columns: they are made and kept there, so later calls of ``compute`` on it find them."""
+        return self.design.codes(name)
 
     def check_columns(self) -> None:
         """Start checking every column the indicators counted by :meth:`prepare` read, against
