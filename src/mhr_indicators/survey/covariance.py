@@ -141,7 +141,7 @@ def taylor_covariance(e: CellEstimate) -> np.ndarray:
     s1 = np.asarray((e.scores @ t.stratum_indicator()).todense())
     mean = s1[:, t.psu_stratum] / t.n_psu[t.psu_stratum]
     centred = z - np.where(t.lonely[t.psu_stratum], 0.0, mean)
-    coef = np.nan_to_num(t.coef)[t.psu_stratum]
+    coef = t.variance_coef[t.psu_stratum]
     matrix = (centred * coef) @ centred.T
     finite = np.isfinite(e.value)
     matrix[~finite, :] = np.nan

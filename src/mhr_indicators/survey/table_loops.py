@@ -164,6 +164,21 @@ def add_up_pairs(
 
 
 @compiled
+def _stratum_term(
+    h: int,
+    coef: np.ndarray,
+    lonely: np.ndarray,
+    n_psu: np.ndarray,
+    products: float,
+    a: float,
+    b: float,
+) -> float:
+    """Stratum ``h``'s term of a variance (or covariance): ``coef`` times the sum of products of
+    two rows' PSU scores in it, centred by their sums ``a`` and ``b`` (not if it is lonely)."""
+    return coef[h] * (products if lonely[h] else products - a * b / n_psu[h])
+
+
+@compiled
 def linearised_scores(
     indptr: np.ndarray,
     pair_psu: np.ndarray,
@@ -246,14 +261,14 @@ def linearised_scores(
                 m += 1
                 if psu_stratum[p] != h:  # a stratum's sums are complete: its term
                     if h >= 0:
-                        v += coef[h] * (s2 if lonely[h] else s2 - s1 * s1 / n_psu[h])
+                        v += _stratum_term(h, coef, lonely, n_psu, s2, s1, s1)
                     h = psu_stratum[p]
                     s1 = 0.0
                     s2 = 0.0
                 s1 += z
                 s2 += z * z
         if h >= 0:
-            v += coef[h] * (s2 if lonely[h] else s2 - s1 * s1 / n_psu[h])
+            v += _stratum_term(h, coef, lonely, n_psu, s2, s1, s1)
         df[c] = psus - strata
         variance[c] = v
         score_indptr[c + 1] = m
@@ -306,8 +321,7 @@ def stratum_variance(
         total = 0.0
         for t in range(m):
             h = touched[t]
-            centred = s2[h] if lonely[h] else s2[h] - s1[h] * s1[h] / n_psu[h]
-            total += coef[h] * centred
+            total += _stratum_term(h, coef, lonely, n_psu, s2[h], s1[h], s1[h])
             s1[h] = 0.0
             s2[h] = 0.0
             seen[h] = False
@@ -366,29 +380,6 @@ def sparse_product(
 
 
 @compiled
-def _stratum_terms(
-    h: int,
-    coef: np.ndarray,
-    lonely: np.ndarray,
-    n_psu: np.ndarray,
-    s1a: float,
-    s1b: float,
-    s2a: float,
-    s2b: float,
-    cross: float,
-) -> tuple[float, float, float]:
-    """Stratum ``h``'s terms of two rows' variances and covariance, from the sums of their
-    PSU scores in it, of their squares and of their products (not centred if it is lonely)."""
-    if lonely[h]:
-        return coef[h] * s2a, coef[h] * s2b, coef[h] * cross
-    return (
-        coef[h] * (s2a - s1a * s1a / n_psu[h]),
-        coef[h] * (s2b - s1b * s1b / n_psu[h]),
-        coef[h] * (cross - s1a * s1b / n_psu[h]),
-    )
-
-
-@compiled
 def pair_forms(
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -425,8 +416,9 @@ def pair_forms(
             p = pa if pa < pb else pb
             if psu_stratum[p] != h:  # the last stratum's sums are complete: its terms
                 if h >= 0:
-                    ta, tb, tab = _stratum_terms(h, coef, lonely, n_psu, s1a, s1b, s2a, s2b, cross)
-                    va, vb, vab = va + ta, vb + tb, vab + tab
+                    va += _stratum_term(h, coef, lonely, n_psu, s2a, s1a, s1a)
+                    vb += _stratum_term(h, coef, lonely, n_psu, s2b, s1b, s1b)
+                    vab += _stratum_term(h, coef, lonely, n_psu, cross, s1a, s1b)
                 h = psu_stratum[p]
                 s1a = s1b = s2a = s2b = cross = 0.0
             za = zb = 0.0
@@ -442,8 +434,9 @@ def pair_forms(
             s2b += zb * zb
             cross += za * zb
         if h >= 0:
-            ta, tb, tab = _stratum_terms(h, coef, lonely, n_psu, s1a, s1b, s2a, s2b, cross)
-            va, vb, vab = va + ta, vb + tb, vab + tab
+            va += _stratum_term(h, coef, lonely, n_psu, s2a, s1a, s1a)
+            vb += _stratum_term(h, coef, lonely, n_psu, s2b, s1b, s1b)
+            vab += _stratum_term(h, coef, lonely, n_psu, cross, s1a, s1b)
         qa[i] = va
         qb[i] = vb
         qab[i] = vab
